@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against the sources; `tsc -b` (part of `npm test`) checks that the same sources build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@audience/core': src('core'),
+      '@audience/browser': src('browser'),
+      '@audience/node': src('node'),
+      '@audience/dev-server': src('dev-server'),
+    },
+  },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: ['core', 'browser', 'node', 'dev-server'].map((name) => ({
+      extends: true,
+      test: { name, include: [`packages/${name}/test/**/*.test.ts`] },
+    })),
+  },
+});

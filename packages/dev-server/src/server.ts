@@ -141,7 +141,7 @@ function configuration(options: DevServerOptions, control: DevServerControl, sto
     features: {
       devInteractions: { enabled: false },
       introspection: { enabled: true },
-      revocation: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },

@@ -1,0 +1,74 @@
+/**
+ * Every failure Audience reports, as a closed union so that callers can `switch` on it exhaustively.
+ *
+ * - `ERR_INVALID_OPTION`: the caller passed a bad option or argument; the message names it.
+ * - `ERR_LOGIN_REQUIRED`: there is no session, or the server said the refresh token is invalid (`invalid_grant`);
+ *   the session has been cleared.
+ * - `ERR_NETWORK`: the request did not get an answer (connection failed, timed out, aborted).
+ * - `ERR_SERVER_RESPONSE`: the server answered with a 5xx, a body that is not JSON, or a body that fails validation.
+ * - `ERR_OAUTH`: the server answered with an OAuth error other than the ones above (`error` is kept).
+ * - `ERR_INVALID_RESOURCE`: a resource indicator that this session may not use (RFC 8707 `invalid_target`).
+ * - `ERR_CALLBACK`: the authorization response is unusable (state, `iss`, replay, or an `error` from the server).
+ * - `ERR_ID_TOKEN`: the ID token failed a check (signature, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, `sub`).
+ * - `ERR_LOCK_TIMEOUT`: the refresh lock could not be acquired in time.
+ * - `ERR_INVALID_TOKEN`: an access token presented to an API is missing, malformed, expired or not for it.
+ * - `ERR_INSUFFICIENT_SCOPE`: an access token lacks a scope the API requires.
+ */
+export type AudienceErrorCode =
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_LOGIN_REQUIRED'
+  | 'ERR_NETWORK'
+  | 'ERR_SERVER_RESPONSE'
+  | 'ERR_OAUTH'
+  | 'ERR_INVALID_RESOURCE'
+  | 'ERR_CALLBACK'
+  | 'ERR_ID_TOKEN'
+  | 'ERR_LOCK_TIMEOUT'
+  | 'ERR_INVALID_TOKEN'
+  | 'ERR_INSUFFICIENT_SCOPE';
+
+export interface AudienceErrorOptions {
+  /** What caused it: the oauth4webapi error, the `Response`, the fetch failure. Always kept. */
+  readonly cause?: unknown;
+  /** The OAuth `error` code the server sent, when it sent one. */
+  readonly error?: string;
+  /** The OAuth `error_description` the server sent, when it sent one. */
+  readonly errorDescription?: string;
+}
+
+const BRAND = Symbol.for('audience.error');
+
+/** The one error class Audience throws. Check it with {@link isAudienceError}, then switch on `code`. */
+export class AudienceError extends Error {
+  override readonly name = 'AudienceError';
+  readonly code: AudienceErrorCode;
+  /** The OAuth `error` code the server sent, if any. */
+  readonly error: string | undefined;
+  /** The OAuth `error_description` the server sent, if any. */
+  readonly errorDescription: string | undefined;
+
+  constructor(code: AudienceErrorCode, message: string, options: AudienceErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.error = options.error;
+    this.errorDescription = options.errorDescription;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/**
+ * Whether a value is an {@link AudienceError}, also across bundles, realms and frames (it checks a registered
+ * symbol, not `instanceof`).
+ *
+ * @param value - anything caught.
+ * @param code - when given, also require this code.
+ * @returns true when `value` is an Audience error (with that code).
+ */
+export function isAudienceError(value: unknown, code?: AudienceErrorCode): value is AudienceError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true &&
+    (code === undefined || (value as AudienceError).code === code)
+  );
+}

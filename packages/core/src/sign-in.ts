@@ -1,0 +1,175 @@
+import * as oauth from 'oauth4webapi';
+import type { ClientContext } from './client-context.js';
+import { AudienceError } from './errors.js';
+import { assertResource, assertScopes } from './options.js';
+import { SESSION_KEY, transactionKey, type IdTokenClaims, type StoredSession } from './session.js';
+import { placeToken } from './token-placement.js';
+import { toAudienceError } from './to-audience-error.js';
+
+/** Options of `buildSignInUrl`. */
+export interface SignInOptions {
+  /** Resource indicators to ask for (RFC 8707); default: the client's `resources`. */
+  readonly resources?: readonly string[];
+  /** Scopes to ask for; default: the client's `scopes`. */
+  readonly scopes?: readonly string[];
+  /** OIDC `prompt`, e.g. `login` or `consent`. */
+  readonly prompt?: string;
+  /** OIDC `login_hint`. */
+  readonly loginHint?: string;
+  /** More authorization request parameters. They cannot replace the ones Audience sets for security. */
+  readonly extraParams?: Readonly<Record<string, string>>;
+  /** Any structured value to get back from `handleCallback` (e.g. where to return). */
+  readonly appState?: unknown;
+}
+
+/** What `handleCallback` returns. */
+export interface CallbackResult {
+  readonly claims: IdTokenClaims;
+  readonly appState: unknown;
+}
+
+interface SignInTransaction {
+  readonly codeVerifier: string;
+  readonly nonce: string;
+  readonly redirectUri: string;
+  readonly resources: readonly string[];
+  readonly createdAt: number;
+  readonly appState?: unknown;
+}
+
+/** A pending sign-in is accepted for this long. */
+const TRANSACTION_TTL_MS = 15 * 60 * 1000;
+
+const RESERVED = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'resource', 'request_uri']);
+
+/** Builds the authorization request (RFC 6749 §4.1.1 with PKCE, RFC 7636) and stores its transaction by `state`. */
+export async function buildSignInUrl(ctx: ClientContext, opts: SignInOptions = {}): Promise<URL> {
+  const { options } = ctx;
+  const resources = (opts.resources ?? options.resources).map((r, i) => assertResource(r, `options.resources[${i}]`));
+  const scopes = opts.scopes === undefined ? options.scopes : assertScopes(opts.scopes, 'options.scopes');
+  for (const name of Object.keys(opts.extraParams ?? {})) {
+    if (RESERVED.has(name)) {
+      throw new AudienceError('ERR_INVALID_OPTION', `"options.extraParams.${name}" cannot be set: Audience sets it`);
+    }
+  }
+  const as = await ctx.metadata();
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  const params = new URLSearchParams({
+    client_id: options.clientId,
+    redirect_uri: options.redirectUri,
+    response_type: 'code',
+    scope: scopes.join(' '),
+    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+  for (const resource of resources) params.append('resource', resource);
+  if (opts.prompt) params.set('prompt', opts.prompt);
+  if (opts.loginHint) params.set('login_hint', opts.loginHint);
+  for (const [name, value] of Object.entries(opts.extraParams ?? {})) params.set(name, value);
+
+  const transaction: SignInTransaction = {
+    codeVerifier,
+    nonce,
+    redirectUri: options.redirectUri,
+    resources,
+    createdAt: options.now(),
+    ...(opts.appState === undefined ? {} : { appState: opts.appState }),
+  };
+  await options.store.set(transactionKey(state), transaction);
+
+  const url = new URL(as.authorization_endpoint ?? '');
+  if (options.usePar || as.require_pushed_authorization_requests) {
+    try {
+      const response = await oauth.pushedAuthorizationRequest(as, ctx.client(), ctx.clientAuth, params, ctx.http());
+      const { request_uri } = await oauth.processPushedAuthorizationResponse(as, ctx.client(), response);
+      url.searchParams.set('client_id', options.clientId);
+      url.searchParams.set('request_uri', request_uri);
+    } catch (err) {
+      await options.store.delete(transactionKey(state));
+      throw toAudienceError(err, 'pushing the authorization request (PAR)');
+    }
+  } else {
+    for (const [name, value] of params) url.searchParams.append(name, value);
+  }
+  return url;
+}
+
+function isIdTokenFailure(err: unknown): boolean {
+  if (err instanceof oauth.UnsupportedOperationError) return true;
+  if (!(err instanceof oauth.OperationProcessingError)) return false;
+  return (
+    err.code === oauth.JWT_CLAIM_COMPARISON ||
+    err.code === oauth.JWT_TIMESTAMP_CHECK ||
+    err.code === oauth.KEY_SELECTION ||
+    (err.code === oauth.INVALID_RESPONSE && /id_token|ID Token|JWT/i.test(err.message))
+  );
+}
+
+/**
+ * Completes a sign-in: validates the authorization response, exchanges the code, validates the ID token fully and
+ * stores the new session. The transaction is consumed first, so a replayed callback changes nothing.
+ */
+export async function handleCallback(ctx: ClientContext, input: string | URL): Promise<{ session: StoredSession; result: CallbackResult }> {
+  const { options } = ctx;
+  const url = typeof input === 'string' && URL.canParse(input) ? new URL(input) : input instanceof URL ? input : undefined;
+  if (!url) throw new AudienceError('ERR_INVALID_OPTION', '"url" must be an absolute URL (the callback URL with its query)');
+  const state = url.searchParams.get('state');
+  if (!state) throw new AudienceError('ERR_CALLBACK', 'The callback URL has no "state" parameter');
+  const key = transactionKey(state);
+  const transaction = await options.store.get<SignInTransaction>(key);
+  if (!transaction) {
+    throw new AudienceError('ERR_CALLBACK', 'No pending sign-in matches the callback "state" (unknown, or already used)');
+  }
+  await options.store.delete(key);
+  if (options.now() - transaction.createdAt > TRANSACTION_TTL_MS) {
+    throw new AudienceError('ERR_CALLBACK', 'The pending sign-in expired; sign in again');
+  }
+
+  const as = await ctx.metadata();
+  let params: URLSearchParams;
+  try {
+    // Checks state, RFC 9207 `iss`, and turns an `error` response into an AuthorizationResponseError.
+    params = oauth.validateAuthResponse(as, ctx.client(), url, state);
+  } catch (err) {
+    const mapped = toAudienceError(err, 'validating the authorization response');
+    throw mapped.code === 'ERR_CALLBACK' ? mapped : new AudienceError('ERR_CALLBACK', mapped.message, { cause: err });
+  }
+
+  const requestedAt = options.now();
+  let response: Response;
+  try {
+    response = await oauth.authorizationCodeGrantRequest(as, ctx.client(), ctx.clientAuth, params, transaction.redirectUri, transaction.codeVerifier, ctx.http());
+  } catch (err) {
+    throw toAudienceError(err, 'exchanging the authorization code');
+  }
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    tokens = await oauth.processAuthorizationCodeResponse(as, ctx.client(), response, { expectedNonce: transaction.nonce, requireIdToken: true });
+    // oauth4webapi checks the ID token's claims; its signature is checked here, against the issuer's JWKS.
+    await oauth.validateApplicationLevelSignature(as, response, ctx.http());
+  } catch (err) {
+    if (isIdTokenFailure(err)) throw toAudienceError(err, 'validating the ID token', 'ERR_ID_TOKEN');
+    const mapped = toAudienceError(err, 'exchanging the authorization code');
+    // invalid_grant here means the code, not a session: the callback is unusable.
+    throw mapped.code === 'ERR_LOGIN_REQUIRED' ? new AudienceError('ERR_CALLBACK', mapped.message, { cause: err }) : mapped;
+  }
+  const claims = oauth.getValidatedIdTokenClaims(tokens) as unknown as IdTokenClaims;
+
+  const placed = placeToken(tokens, requestedAt, undefined, undefined, transaction.resources);
+  const session: StoredSession = {
+    version: 1,
+    id: oauth.generateRandomState(),
+    sub: claims.sub,
+    idToken: tokens.id_token!,
+    claims,
+    ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
+    resources: transaction.resources,
+    tokens: { [placed.key]: placed.token },
+  };
+  await ctx.lock(ctx.lockName(session), () => options.store.set(SESSION_KEY, session));
+  return { session, result: { claims, appState: transaction.appState } };
+}

@@ -1,0 +1,29 @@
+/**
+ * Where a client keeps its session: an async key-value store of structured values (objects are stored as they are,
+ * not as JSON strings). One store belongs to one issuer + client; clients that share it (tabs, processes) share the
+ * session. The browser package uses IndexedDB; tests and servers use {@link createMemoryStore}.
+ */
+export interface KeyValueStore {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * An in-memory {@link KeyValueStore}. Values are cloned on the way in and out, as IndexedDB would, so no caller can
+ * change what is stored by mutating an object it holds.
+ *
+ * @returns a new, empty store.
+ */
+export function createMemoryStore(): KeyValueStore {
+  const values = new Map<string, unknown>();
+  return {
+    get: async <T>(key: string) => (values.has(key) ? (structuredClone(values.get(key)) as T) : undefined),
+    set: async (key, value) => {
+      values.set(key, structuredClone(value));
+    },
+    delete: async (key) => {
+      values.delete(key);
+    },
+  };
+}

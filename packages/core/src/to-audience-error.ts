@@ -1,0 +1,62 @@
+import * as oauth from 'oauth4webapi';
+import { AudienceError, isAudienceError, type AudienceErrorCode } from './errors.js';
+
+function statusOf(err: oauth.OperationProcessingError): number | undefined {
+  const cause = err.cause as unknown;
+  return cause instanceof Response ? cause.status : undefined;
+}
+
+/**
+ * Maps anything a protocol step threw to an {@link AudienceError}, keeping it as `cause`.
+ *
+ * @param err - what was thrown.
+ * @param step - what was being done, for the message ("refreshing the access token for https://api.example.com").
+ * @param validation - the code for a response that arrived but failed validation (default `ERR_SERVER_RESPONSE`).
+ */
+export function toAudienceError(err: unknown, step: string, validation: AudienceErrorCode = 'ERR_SERVER_RESPONSE'): AudienceError {
+  if (isAudienceError(err)) return err;
+  if (err instanceof oauth.ResponseBodyError) {
+    const details = { cause: err, error: err.error, ...(err.error_description ? { errorDescription: err.error_description } : {}) };
+    const said = `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
+    if (err.status >= 500) return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered ${err.status} (${said})`, details);
+    if (err.error === 'invalid_grant') return new AudienceError('ERR_LOGIN_REQUIRED', `${step} failed: the server no longer accepts the session (${said})`, details);
+    if (err.error === 'invalid_target') return new AudienceError('ERR_INVALID_RESOURCE', `${step} failed: the server refused the resource (${said})`, details);
+    return new AudienceError('ERR_OAUTH', `${step} failed: the server answered ${said}`, details);
+  }
+  if (err instanceof oauth.AuthorizationResponseError) {
+    return new AudienceError('ERR_CALLBACK', `${step} failed: the server answered ${err.error}${err.error_description ? `: ${err.error_description}` : ''}`, {
+      cause: err,
+      error: err.error,
+      ...(err.error_description ? { errorDescription: err.error_description } : {}),
+    });
+  }
+  if (err instanceof oauth.WWWAuthenticateChallengeError) {
+    const challenge = err.cause[0];
+    const error = challenge?.parameters.error;
+    return new AudienceError(err.status >= 500 ? 'ERR_SERVER_RESPONSE' : 'ERR_OAUTH', `${step} failed: the server answered ${err.status}${error ? ` (${error})` : ''}`, {
+      cause: err,
+      ...(error ? { error } : {}),
+    });
+  }
+  if (err instanceof oauth.OperationProcessingError) {
+    const status = statusOf(err);
+    if (status !== undefined && status >= 500) {
+      return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered ${status}`, { cause: err });
+    }
+    const code = err.code === oauth.PARSE_ERROR || err.code === oauth.RESPONSE_IS_NOT_JSON || err.code === oauth.RESPONSE_IS_NOT_CONFORM ? 'ERR_SERVER_RESPONSE' : validation;
+    return new AudienceError(code, `${step} failed: ${err.message}`, { cause: err });
+  }
+  if (err instanceof oauth.UnsupportedOperationError) {
+    return new AudienceError(validation, `${step} failed: ${err.message}`, { cause: err });
+  }
+  if (err instanceof TypeError && typeof (err as { code?: unknown }).code === 'string') {
+    // oauth4webapi's own argument checks (ERR_INVALID_ARG_*): a response it could not even look at.
+    return new AudienceError(validation, `${step} failed: ${err.message}`, { cause: err });
+  }
+  // fetch rejects with a TypeError on a network failure, and with a DOMException on abort/timeout.
+  const name = err instanceof Error ? err.name : '';
+  if (err instanceof TypeError || name === 'AbortError' || name === 'TimeoutError') {
+    return new AudienceError('ERR_NETWORK', `${step} failed: ${name === 'TimeoutError' ? 'the request timed out' : 'no answer from the server'}`, { cause: err });
+  }
+  return new AudienceError(validation, `${step} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}

@@ -1,0 +1,196 @@
+import * as oauth from 'oauth4webapi';
+import type { ClientContext } from './client-context.js';
+import { AudienceError } from './errors.js';
+import { SESSION_KEY, cacheKey, type IdTokenClaims, type StoredSession, type StoredToken } from './session.js';
+import { placeToken } from './token-placement.js';
+import { toAudienceError } from './to-audience-error.js';
+
+/** Options of `getAccessToken`. */
+export interface GetAccessTokenOptions {
+  /** Ask for these scopes (a subset of the granted ones); the token is cached under resource + sorted scopes. */
+  readonly scopes?: readonly string[];
+  /** Skip the cache and use the refresh token, unless another caller has refreshed since this call started. */
+  readonly forceRefresh?: boolean;
+}
+
+export interface TokenManagerHooks {
+  /** The server rejected the refresh token: the session is over. */
+  sessionExpired(sessionId: string): Promise<void>;
+  /** The session record changed (new refresh token, new ID token claims). */
+  sessionUpdated(session: StoredSession): void;
+}
+
+const RETRY = Symbol('retry');
+
+/**
+ * One cached access token per resource (RFC 8707) and scope set, with one in-flight request per key and every use of
+ * the refresh token under the session's lock, after re-reading the store (another tab or process may have refreshed).
+ */
+export class TokenManager {
+  readonly #ctx: ClientContext;
+  readonly #hooks: TokenManagerHooks;
+  readonly #memory = new Map<string, StoredToken>();
+  readonly #inflight = new Map<string, Promise<string>>();
+
+  constructor(ctx: ClientContext, hooks: TokenManagerHooks) {
+    this.#ctx = ctx;
+    this.#hooks = hooks;
+  }
+
+  /** Forgets every token held in memory (the session changed). */
+  clearMemory(): void {
+    this.#memory.clear();
+  }
+
+  #fresh(token: StoredToken | undefined): token is StoredToken {
+    return token !== undefined && token.expiresAt - this.#ctx.options.leewayMs > this.#ctx.options.now();
+  }
+
+  /** A token is usable when fresh and, for a forced refresh, not the token the caller wanted replaced. */
+  #usable(token: StoredToken | undefined, stale: string | null): token is StoredToken {
+    return this.#fresh(token) && token.accessToken !== stale;
+  }
+
+  async getAccessToken(resource: string | undefined, scopes: readonly string[] | undefined, forceRefresh: boolean): Promise<string> {
+    const key = cacheKey(resource, scopes);
+    const remembered = this.#memory.get(key);
+    if (!forceRefresh && this.#fresh(remembered)) return remembered.accessToken;
+    const flightKey = forceRefresh ? `${key}\u0000force` : key;
+    const running = this.#inflight.get(flightKey);
+    if (running) return running;
+    const flight = this.#obtain(key, resource, scopes, forceRefresh ? remembered?.accessToken : null).finally(() => this.#inflight.delete(flightKey));
+    this.#inflight.set(flightKey, flight);
+    return flight;
+  }
+
+  /**
+   * @param stale - for a forced refresh, the token to replace: the one in memory, else the one stored when the call
+   *   started. A different fresh token (a sibling tab refreshed meanwhile) is good enough. null when not forced.
+   */
+  async #obtain(key: string, resource: string | undefined, scopes: readonly string[] | undefined, stale: string | null | undefined): Promise<string> {
+    const forced = stale !== null;
+    for (;;) {
+      const session = await this.#ctx.readSession();
+      if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in: call buildSignInUrl/handleCallback first');
+      if (resource !== undefined && !session.resources.includes(resource)) {
+        // Refused locally, before the refresh token is sent: some servers consume it before checking the resource.
+        throw new AudienceError(
+          'ERR_INVALID_RESOURCE',
+          `"resource" ${resource} was not requested at sign-in (granted: ${session.resources.join(', ') || 'none'}); sign in again with it`,
+        );
+      }
+      const cached = session.tokens[key];
+      if (forced && stale === undefined) stale = cached?.accessToken;
+      const replace = stale ?? null;
+      if (this.#usable(cached, replace)) {
+        this.#memory.set(key, cached);
+        return cached.accessToken;
+      }
+      const token = await this.#ctx.lock(this.#ctx.lockName(session), () => this.#refreshLocked(session.id, key, resource, scopes, replace));
+      if (token !== RETRY) {
+        this.#memory.set(key, token);
+        return token.accessToken;
+      }
+    }
+  }
+
+  async #refreshLocked(
+    sessionId: string,
+    key: string,
+    resource: string | undefined,
+    scopes: readonly string[] | undefined,
+    stale: string | null,
+  ): Promise<StoredToken | typeof RETRY> {
+    const { options } = this.#ctx;
+    const session = await this.#ctx.readSession();
+    if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in: the session ended while waiting for the refresh lock');
+    if (session.id !== sessionId) return RETRY;
+    const cached = session.tokens[key];
+    if (this.#usable(cached, stale)) return cached;
+    if (!session.refreshToken) {
+      await this.#hooks.sessionExpired(session.id);
+      throw new AudienceError('ERR_LOGIN_REQUIRED', 'The access token expired and the session has no refresh token; sign in again');
+    }
+
+    const step = `refreshing the access token for ${resource ?? 'the userinfo endpoint'}`;
+    const as = await this.#ctx.metadata();
+    const additionalParameters: Record<string, string> = {};
+    if (resource !== undefined) additionalParameters['resource'] = resource; // RFC 8707 §2.2
+    if (scopes && scopes.length > 0) additionalParameters['scope'] = scopes.join(' ');
+    const requestedAt = options.now();
+    let response: Response;
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      response = await oauth.refreshTokenGrantRequest(as, this.#ctx.client(), this.#ctx.clientAuth, session.refreshToken, {
+        ...this.#ctx.http(),
+        additionalParameters,
+      });
+      tokens = await oauth.processRefreshTokenResponse(as, this.#ctx.client(), response);
+    } catch (err) {
+      const error = toAudienceError(err, step);
+      // Only the server saying the grant is invalid ends the session; network faults and 5xx keep everything.
+      if (error.code === 'ERR_LOGIN_REQUIRED') await this.#hooks.sessionExpired(session.id);
+      throw error;
+    }
+
+    // The old refresh token is spent now: whatever else fails, the rotated one is stored before the lock is released.
+    let failure: AudienceError | undefined;
+    let next: StoredSession = { ...session, ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}) };
+    let result: StoredToken | undefined;
+    try {
+      if (tokens.id_token) next = { ...next, ...(await this.#refreshedIdToken(as, response, tokens, session)) };
+      const placed = placeToken(tokens, requestedAt, resource, scopes, session.resources);
+      if (placed.misplaced === undefined) {
+        result = placed.token;
+        next = { ...next, tokens: { ...next.tokens, [placed.key]: placed.token } };
+      } else {
+        if (resource === undefined && !scopes?.length) next = { ...next, tokens: { ...next.tokens, [placed.key]: placed.token } };
+        failure = new AudienceError('ERR_SERVER_RESPONSE', `${step}: the server returned ${placed.misplaced}`);
+      }
+    } catch (err) {
+      failure = toAudienceError(err, step);
+    }
+    const latest = await this.#ctx.readSession();
+    if (latest?.id !== session.id) {
+      throw new AudienceError('ERR_LOGIN_REQUIRED', 'The session ended while its tokens were being refreshed');
+    }
+    await options.store.set(SESSION_KEY, next);
+    this.#hooks.sessionUpdated(next);
+    if (!result) throw failure ?? new AudienceError("ERR_SERVER_RESPONSE", `${step}: no usable token`);
+    if (failure) throw failure;
+    return result;
+  }
+
+  /** A refresh response may carry a new ID token: its signature is checked and it must be about the same user. */
+  async #refreshedIdToken(
+    as: oauth.AuthorizationServer,
+    response: Response,
+    tokens: oauth.TokenEndpointResponse,
+    session: StoredSession,
+  ): Promise<Pick<StoredSession, 'idToken' | 'claims'>> {
+    try {
+      await oauth.validateApplicationLevelSignature(as, response, this.#ctx.http());
+    } catch (err) {
+      throw toAudienceError(err, 'validating the refreshed ID token', 'ERR_ID_TOKEN');
+    }
+    const claims = oauth.getValidatedIdTokenClaims(tokens) as unknown as IdTokenClaims;
+    if (claims.sub !== session.sub) {
+      // OpenID Connect Core §12.2: the sub of a refreshed ID token must be the original one.
+      throw new AudienceError('ERR_ID_TOKEN', `The refreshed ID token is about "${claims.sub}", not "${session.sub}"`);
+    }
+    return { idToken: tokens.id_token!, claims };
+  }
+
+  /** Drops a token an API rejected (HTTP 401), from memory and the store, without evicting a newer one. */
+  async invalidate(token: string): Promise<void> {
+    for (const [key, remembered] of this.#memory) if (remembered.accessToken === token) this.#memory.delete(key);
+    const session = await this.#ctx.readSession();
+    if (!session || !Object.values(session.tokens).some((t) => t.accessToken === token)) return;
+    await this.#ctx.lock(this.#ctx.lockName(session), async () => {
+      const current = await this.#ctx.readSession();
+      if (!current) return;
+      const tokens = Object.fromEntries(Object.entries(current.tokens).filter(([, t]) => t.accessToken !== token));
+      await this.#ctx.options.store.set(SESSION_KEY, { ...current, tokens });
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DevServer } from '@audience/dev-server';
+import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, makeClient, refreshRequests, signIn, startServer, systemClock } from './support.js';
+
+vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+let server: DevServer;
+beforeAll(async () => {
+  server = await startServer();
+  server.control.setTtl({ accessToken: 120 });
+});
+afterAll(() => server.close());
+let clock: ReturnType<typeof systemClock>;
+beforeEach(() => {
+  server.control.clearLog();
+  clock = systemClock();
+});
+afterEach(() => clock.restore());
+
+/** No refresh token may ever be presented twice, and no refresh may fail. */
+function expectNoRefreshTokenReuse(): void {
+  const refreshes = refreshRequests(server);
+  const presented = refreshes.map((r) => r.refreshToken);
+  expect(new Set(presented).size).toBe(presented.length);
+  expect(refreshes.filter((r) => r.status !== 200)).toEqual([]);
+}
+
+describe('one refresh at a time, with rotation and reuse detection on', () => {
+  it('50 concurrent calls over no-resource, api and billing on a cold cache make exactly 3 token requests', async () => {
+    const { client } = makeClient(server);
+    await signIn(client);
+    clock.advance(130); // every token from the sign-in is expired: a cold cache
+    server.control.clearLog();
+
+    const resources = [undefined, API_RESOURCE, BILLING_RESOURCE];
+    const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => client.getAccessToken(resources[i % 3])));
+
+    const refreshes = refreshRequests(server);
+    expect(refreshes).toHaveLength(3);
+    expect(refreshes.map((r) => r.resource ?? null).sort()).toEqual([API_RESOURCE, BILLING_RESOURCE, null].sort());
+    expectNoRefreshTokenReuse();
+    tokens.forEach((token, i) => {
+      const resource = resources[i % 3];
+      if (resource) expect(decodeJwt(token)['aud']).toBe(resource);
+      else expect(token.split('.')).toHaveLength(1);
+    });
+    await expect(client.fetchUserInfo()).resolves.toMatchObject({ sub: 'alice' });
+  });
+
+  it('two clients sharing one store and lock (two tabs) race after expiry without sending a refresh token twice', async () => {
+    const tab1 = makeClient(server);
+    const tab2 = makeClient(server, { store: tab1.store, lock: tab1.lock });
+    await signIn(tab1.client);
+    await tab2.client.reload();
+    expect(tab2.client.getSnapshot()).toMatchObject({ status: 'signed-in', claims: { sub: 'alice' } });
+
+    for (let round = 0; round < 5; round++) {
+      clock.advance(130);
+      server.control.clearLog();
+      const calls = [tab1.client, tab2.client].flatMap((c) => [
+        c.getAccessToken(API_RESOURCE),
+        c.getAccessToken(BILLING_RESOURCE),
+        c.getAccessToken(),
+      ]);
+      const [a1, b1, u1, a2, b2, u2] = await Promise.all(calls);
+      expect(refreshRequests(server)).toHaveLength(3);
+      expectNoRefreshTokenReuse();
+      // The tab that waited used its sibling's fresh tokens.
+      expect([a2, b2, u2]).toEqual([a1, b1, u1]);
+      expect(decodeJwt(a1!)['aud']).toBe(API_RESOURCE);
+    }
+    await expect(tab2.client.fetchUserInfo()).resolves.toMatchObject({ sub: 'alice' });
+  });
+});

@@ -178,7 +178,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       return result;
     },
 
-    getAccessToken(resource, tokenOptions = {}) {
+    async getAccessToken(resource, tokenOptions = {}) {
       if (resource !== undefined) assertResource(resource, 'resource');
       const scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
       return tokens.getAccessToken(resource, scopes, tokenOptions.forceRefresh === true);

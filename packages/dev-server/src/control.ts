@@ -59,7 +59,9 @@ export type Fault =
   | { readonly type: 'delay'; readonly ms: number }
   | { readonly type: 'malformed-json' }
   | { readonly type: 'html-error' }
-  | { readonly type: 'drop' };
+  | { readonly type: 'drop' }
+  /** Holds the request unanswered for `ms`, then drops it; the server never sees it (an unresponsive server). */
+  | { readonly type: 'hang'; readonly ms: number };
 
 export interface FaultOptions {
   /** How many requests the fault answers before it clears itself; default: until `clearFaults()`. */
@@ -73,6 +75,29 @@ export interface TtlSettings {
   clientCredentials: number;
   refreshToken: number;
   idToken: number;
+}
+
+async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** Copies the parameters tests compare from a token request's form body into its log entry. */
+export function describeForm(entry: RequestLogEntry, form: URLSearchParams | Record<string, unknown>): void {
+  const get = (name: string): unknown => (form instanceof URLSearchParams ? form.getAll(name) : form[name]);
+  const one = (name: string): string | undefined => {
+    const value = get(name);
+    const first = Array.isArray(value) ? value[0] : value;
+    return typeof first === 'string' ? first : undefined;
+  };
+  const grantType = one('grant_type');
+  const refreshToken = one('refresh_token');
+  if (grantType) entry.grantType = grantType;
+  if (refreshToken) entry.refreshToken = refreshToken;
+  const resource = get('resource');
+  const resources = (Array.isArray(resource) ? resource : [resource]).filter((r): r is string => typeof r === 'string');
+  if (resources.length > 0) entry.resource = resources.length === 1 ? resources[0]! : resources;
 }
 
 /** What tests steer and observe on a running development server. */
@@ -130,10 +155,13 @@ export class DevServerControl {
     if (--armed.remaining <= 0) this.#faults.delete(endpoint);
     const { fault } = armed;
     entry.fault = fault.type;
+    if (fault.type === 'delay') {
+      await sleep(fault.ms);
+      return false;
+    }
+    // The server never sees this request, so record its parameters here.
+    if (req.method === 'POST') describeForm(entry, await readBody(req));
     switch (fault.type) {
-      case 'delay':
-        await sleep(fault.ms);
-        return false;
       case 'status':
         res.writeHead(fault.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'server_error', error_description: 'injected fault' }));
@@ -147,6 +175,10 @@ export class DevServerControl {
         res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
         return true;
       case 'drop':
+        req.socket.destroy();
+        return true;
+      case 'hang':
+        await sleep(fault.ms);
         req.socket.destroy();
         return true;
     }

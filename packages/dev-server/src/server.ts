@@ -10,7 +10,7 @@ import {
   SERVICE_SECRET,
   WEBAPP_SECRET,
 } from './constants.js';
-import { DevServerControl, ROUTES, endpointOf, type RequestLogEntry } from './control.js';
+import { DevServerControl, ROUTES, describeForm, endpointOf, type RequestLogEntry } from './control.js';
 import { handleInteraction, type InteractionMode } from './interactions.js';
 import { generateClientKeyPair, generateProviderKeys, type SigningJwk } from './keys.js';
 
@@ -208,12 +208,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const entry = pending.get(ctx.req);
     if (!entry) return;
     const oidc = ctx.oidc as KoaContextWithOIDC['oidc'] | undefined;
-    const body = (oidc?.body ?? {}) as Record<string, unknown>;
     if (oidc?.client) entry.clientId = oidc.client.clientId;
-    if (typeof body['grant_type'] === 'string') entry.grantType = body['grant_type'];
-    if (typeof body['refresh_token'] === 'string') entry.refreshToken = body['refresh_token'];
-    const resource = body['resource'];
-    if (typeof resource === 'string' || Array.isArray(resource)) entry.resource = resource as string | string[];
+    describeForm(entry, (oidc?.body ?? {}) as Record<string, unknown>);
     const error = (ctx.body as { error?: unknown } | undefined)?.error;
     if (ctx.status >= 400 && typeof error === 'string') entry.error = error;
   });

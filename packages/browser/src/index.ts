@@ -1,1 +1,10 @@
-export {};
+export * from '@audience/core';
+export {
+  createBrowserClient,
+  type BrowserClient,
+  type BrowserClientOptions,
+  type BrowserSignInOptions,
+  type RedirectResult,
+} from './browser-client.js';
+export { createIndexedDbStore, type IndexedDbStore } from './indexeddb-store.js';
+export { createWebLock } from './web-lock.js';

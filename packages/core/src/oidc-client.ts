@@ -162,7 +162,9 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
     // A sign-in or sign-out that happened while the store was being read wins over what was read.
     if (auth.version === version) {
       if (session && usable(session)) auth.dispatch({ type: 'signed-in', claims: session.claims });
-      else auth.dispatch({ type: 'signed-out', reason: session ? 'session_expired' : 'no_session' });
+      else if (session) auth.dispatch({ type: 'signed-out', reason: 'session_expired' });
+      // Signed in a moment ago and now no session: another tab or process signed out.
+      else auth.dispatch({ type: 'signed-out', reason: auth.state.status === 'signed-in' ? 'signed_out' : 'no_session' });
     }
     return auth.state;
   }

@@ -1,0 +1,25 @@
+import { clear, createStore, del, get, set } from 'idb-keyval';
+import type { KeyValueStore } from '@audience/core';
+
+/** A {@link KeyValueStore} in an IndexedDB database of its own, with `clear()` to empty it on sign-out. */
+export interface IndexedDbStore extends KeyValueStore {
+  clear(): Promise<void>;
+}
+
+/**
+ * Opens (lazily, on first use) an IndexedDB database named after the issuer and client, never idb-keyval's shared
+ * default database. Values are stored as structured clones, not JSON strings.
+ *
+ * @param issuer - the issuer identifier.
+ * @param clientId - the client identifier.
+ * @returns the store.
+ */
+export function createIndexedDbStore(issuer: string, clientId: string): IndexedDbStore {
+  const db = createStore(`audience:${issuer}:${clientId}`, 'session');
+  return {
+    get: (key) => get(key, db),
+    set: (key, value) => set(key, value, db),
+    delete: (key) => del(key, db),
+    clear: () => clear(db),
+  };
+}

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { API_RESOURCE, BILLING_RESOURCE, CLIENTS, startDevServer, type DevServer } from '@audience/dev-server';
+import { launchChromium } from './support/chromium.js';
+import { startSpaServer, type SpaServer } from './support/spa-server.js';
+
+const LOCK_TIMEOUT_MS = 1_500;
+const ROUNDS = 20;
+
+let idp: DevServer;
+let spa: SpaServer;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+function decodeJwt(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+async function openTab(path = '/'): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (err) => console.error('page error:', err));
+  await page.goto(spa.origin + path);
+  await page.waitForFunction(() => 'app' in window);
+  await page.evaluate(() => window.app.ready);
+  return page;
+}
+
+/** Nothing of ours in localStorage, sessionStorage or cookies of the app's origin. */
+async function expectNoWebStorage(pages: Page[]): Promise<void> {
+  for (const page of pages) {
+    expect(await page.evaluate(() => window.app.webStorage())).toEqual({ local: 0, session: 0, cookie: '' });
+  }
+}
+
+const refreshes = () => idp.control.requests('token').filter((r) => r.grantType === 'refresh_token');
+
+beforeAll(async () => {
+  let issuer = '';
+  spa = await startSpaServer((origin) => ({
+    issuer,
+    clientId: CLIENTS.spa,
+    scopes: ['openid', 'offline_access', 'profile', 'read', 'write', 'invoices:read'],
+    resources: [API_RESOURCE, BILLING_RESOURCE],
+    postLogoutRedirectUri: `${origin}/`,
+    lockTimeoutMs: LOCK_TIMEOUT_MS,
+    dangerouslyAllowInsecureHttp: true,
+  }));
+  idp = await startDevServer({ spaRedirectUris: [`${spa.origin}/callback`], postLogoutRedirectUris: [`${spa.origin}/`] });
+  issuer = idp.issuer;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.dispose();
+  await spa?.close();
+  await idp?.close();
+});
+
+describe('@audience/browser in real Chromium against the dev server', () => {
+  let tabs: Page[] = [];
+
+  it('signs in through the login and consent pages, and leaves a clean address bar', async () => {
+    const page = await openTab('/start');
+    await expectNoWebStorage([page]);
+    await page.click('#sign-in');
+    await page.waitForURL(`${idp.issuer}/interaction/**`);
+    await page.fill('#username', 'alice');
+    await page.fill('#password', 'alice');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('text=Allow');
+    await page.click('text=Allow');
+    await page.waitForURL(`${spa.origin}/callback`);
+    await page.evaluate(() => window.app.ready);
+    expect(page.url()).toBe(`${spa.origin}/callback`); // no code, state or iss left
+    expect(await page.textContent('#return-to')).toBe('/after?x=1');
+    expect(await page.textContent('#status')).toBe('signed-in');
+    await expectNoWebStorage([page]);
+    tabs = [page];
+  });
+
+  it('keeps the session across a reload, with a JWT per resource and the userinfo token', async () => {
+    const [page] = tabs;
+    await page!.reload();
+    await page!.waitForFunction(() => 'app' in window);
+    await page!.evaluate(() => window.app.ready);
+    expect(await page!.textContent('#status')).toBe('signed-in');
+    const result = await page!.evaluate(async ([api]) => {
+      const { auth } = window.app;
+      return { api: await auth.getAccessToken(api), userinfoToken: await auth.getAccessToken(), info: await auth.fetchUserInfo() };
+    }, [API_RESOURCE]);
+    expect(decodeJwt(result.api)).toMatchObject({ aud: API_RESOURCE, sub: 'alice' });
+    expect(result.userinfoToken.split('.')).toHaveLength(1);
+    expect(result.info).toMatchObject({ sub: 'alice', name: 'Alice Example' });
+    await expectNoWebStorage(tabs);
+  });
+
+  it(`five tabs racing for expired tokens make exactly one refresh per resource, ${ROUNDS} rounds`, async () => {
+    while (tabs.length < 5) tabs.push(await openTab('/'));
+    for (const tab of tabs) expect(await tab.textContent('#status')).toBe('signed-in');
+
+    for (let round = 0; round < ROUNDS; round++) {
+      await tabs[0]!.evaluate(() => window.app.expireTokens());
+      await Promise.all(tabs.map((tab) => tab.evaluate(() => window.app.auth.reload())));
+      idp.control.clearLog();
+      const results = await Promise.all(
+        tabs.map((tab) =>
+          tab.evaluate(([api, billing]) => Promise.all([window.app.auth.getAccessToken(api), window.app.auth.getAccessToken(billing)]), [API_RESOURCE, BILLING_RESOURCE]),
+        ),
+      );
+      const log = refreshes();
+      expect(log.map((r) => r.resource).sort(), `round ${round}`).toEqual([API_RESOURCE, BILLING_RESOURCE]);
+      expect(log.filter((r) => r.status !== 200 || r.error), `round ${round}`).toEqual([]);
+      // Every tab ends with the same valid tokens.
+      for (const [api, billing] of results) {
+        expect([api, billing]).toEqual(results[0]);
+        expect(decodeJwt(api)['aud']).toBe(API_RESOURCE);
+        expect(decodeJwt(billing)['aud']).toBe(BILLING_RESOURCE);
+      }
+    }
+    // The session survived every round: the refresh token was never replayed.
+    expect(await tabs[4]!.evaluate(() => window.app.auth.fetchUserInfo())).toMatchObject({ sub: 'alice' });
+    await expectNoWebStorage(tabs);
+  });
+
+  const lockName = () => `audience:refresh:${new URL(idp.issuer).href}:${CLIENTS.spa}:alice`;
+
+  it('a tab closed while holding the refresh lock does not block the others', async () => {
+    const holder = await openTab('/');
+    await holder.evaluate((name) => {
+      void navigator.locks.request(name, () => new Promise(() => undefined));
+    }, lockName());
+    await tabs[0]!.evaluate(() => window.app.expireTokens());
+    await tabs[1]!.evaluate(() => window.app.auth.reload());
+    await holder.close();
+    const elapsed = await tabs[1]!.evaluate(async (api) => {
+      const started = performance.now();
+      await window.app.auth.getAccessToken(api);
+      return performance.now() - started;
+    }, API_RESOURCE);
+    expect(elapsed).toBeLessThan(LOCK_TIMEOUT_MS);
+  });
+
+  it('a tab stuck while holding the refresh lock blocks the others no longer than the acquire timeout', async () => {
+    const holder = await openTab('/');
+    await holder.evaluate((name) => {
+      void navigator.locks.request(name, () => new Promise(() => undefined)).catch(() => undefined);
+    }, lockName());
+    await tabs[0]!.evaluate(() => window.app.expireTokens());
+    await tabs[1]!.evaluate(() => window.app.auth.reload());
+    const elapsed = await tabs[1]!.evaluate(async (api) => {
+      const started = performance.now();
+      await window.app.auth.getAccessToken(api);
+      return performance.now() - started;
+    }, API_RESOURCE);
+    expect(elapsed).toBeGreaterThanOrEqual(LOCK_TIMEOUT_MS - 50);
+    expect(elapsed).toBeLessThan(LOCK_TIMEOUT_MS + 2_000);
+    await holder.close();
+  });
+
+  it('signing out in one tab signs out every tab and empties IndexedDB', async () => {
+    const [first, ...others] = tabs;
+    idp.control.clearLog();
+    await first!.evaluate(() => void window.app.auth.signOut());
+    // RP-initiated logout comes back to the post-logout redirect URI with the state it was sent (§3).
+    await first!.waitForURL((url) => url.origin === spa.origin && url.pathname === '/' && url.searchParams.has('state'));
+    for (const tab of others) {
+      await tab.waitForFunction(() => window.app.states.at(-1)?.status === 'signed-out');
+      expect(await tab.evaluate(() => window.app.states.at(-1))).toEqual({ status: 'signed-out', reason: 'signed_out' });
+      expect(await tab.evaluate(() => window.app.readSession())).toBeUndefined();
+      await expect(tab.evaluate((api) => window.app.auth.getAccessToken(api).catch((e: { code: string }) => e.code), API_RESOURCE)).resolves.toBe('ERR_LOGIN_REQUIRED');
+    }
+    expect(idp.control.requests('revocation').map((r) => r.status)).toEqual([200]);
+    expect(idp.control.requests('end_session').length).toBeGreaterThan(0);
+    await expectNoWebStorage(tabs.slice(1));
+  });
+});

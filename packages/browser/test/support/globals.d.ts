@@ -1,0 +1,14 @@
+import type { AuthState, BrowserClient } from '@audience/browser';
+
+declare global {
+  interface Window {
+    app: {
+      auth: BrowserClient;
+      states: AuthState[];
+      ready: Promise<void>;
+      webStorage(): { local: number; session: number; cookie: string };
+      readSession(): Promise<unknown>;
+      expireTokens(): Promise<void>;
+    };
+  }
+}

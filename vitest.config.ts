@@ -6,12 +6,10 @@ const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/sr
 // Tests run against the sources; `tsc -b` (part of `npm test`) checks that the same sources build.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@audience/core': src('core'),
-      '@audience/browser': src('browser'),
-      '@audience/node': src('node'),
-      '@audience/dev-server': src('dev-server'),
-    },
+    alias: [
+      { find: /^@audience\/core\/internal$/, replacement: fileURLToPath(new URL('./packages/core/src/internal.ts', import.meta.url)) },
+      ...['core', 'browser', 'node', 'dev-server'].map((pkg) => ({ find: new RegExp(`^@audience/${pkg}$`), replacement: src(pkg) })),
+    ],
   },
   test: {
     testTimeout: 30_000,

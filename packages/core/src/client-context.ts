@@ -1,18 +1,9 @@
 import * as oauth from 'oauth4webapi';
+import { createDiscovery } from './discovery.js';
 import { createInProcessLock, type LockFn } from './lock.js';
 import type { ResolvedOptions } from './options.js';
+import { createRequestOptions, type RequestOptions } from './request-options.js';
 import { SESSION_KEY, asSession, type StoredSession } from './session.js';
-import { toAudienceError } from './to-audience-error.js';
-
-const DISCOVERY_TTL_MS = 60 * 60 * 1000;
-
-/** The options every oauth4webapi request gets. */
-export interface RequestOptions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one fetch serves GET and POST requests
-  readonly [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<any, any>) => Promise<Response>;
-  readonly [oauth.allowInsecureRequests]: boolean;
-  readonly signal: AbortSignal;
-}
 
 /** What every protocol step of one client shares: options, server metadata, request options, store access. */
 export interface ClientContext {
@@ -30,43 +21,20 @@ export interface ClientContext {
   lockName(session: Pick<StoredSession, 'sub'>): string;
 }
 
-export function createClientContext(options: ResolvedOptions): ClientContext {
-  let discovery: { promise: Promise<oauth.AuthorizationServer>; fetchedAt: number } | undefined;
-  const http = (): RequestOptions => ({
-    // Looked up per request so that tests and edge runtimes can replace fetch after creating the client.
-    [oauth.customFetch]: (url, init) => (options.fetch ?? globalThis.fetch)(url, init as RequestInit),
-    [oauth.allowInsecureRequests]: options.insecure,
-    signal: AbortSignal.timeout(options.timeoutMs),
-  });
+/** The oauth4webapi client metadata, with the clock skew that makes oauth4webapi use our clock. */
+export function clientWithClock(clientId: string, now: () => number): oauth.Client {
+  return { client_id: clientId, [oauth.clockSkew]: Math.round((now() - Date.now()) / 1000) };
+}
 
+export function createClientContext(options: ResolvedOptions): ClientContext {
+  const http = createRequestOptions(options);
   return {
     options,
     lock: options.lock ?? createInProcessLock(),
     clientAuth: options.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(options.clientSecret),
     http,
-    metadata() {
-      const now = options.now();
-      if (!discovery || now - discovery.fetchedAt >= DISCOVERY_TTL_MS) {
-        const promise = (async () => {
-          try {
-            const response = await oauth.discoveryRequest(options.issuer, http());
-            return await oauth.processDiscoveryResponse(options.issuer, response);
-          } catch (err) {
-            throw toAudienceError(err, `discovery of ${options.issuer.href}`);
-          }
-        })();
-        const entry = { promise, fetchedAt: now };
-        discovery = entry;
-        promise.catch(() => {
-          if (discovery === entry) discovery = undefined;
-        });
-      }
-      return discovery.promise;
-    },
-    client: () => ({
-      client_id: options.clientId,
-      [oauth.clockSkew]: Math.round((options.now() - Date.now()) / 1000),
-    }),
+    metadata: createDiscovery(options.issuer, http, options.now),
+    client: () => clientWithClock(options.clientId, options.now),
     readSession: async () => asSession(await options.store.get(SESSION_KEY)),
     lockName: (session) => `audience:refresh:${options.issuer.href}:${options.clientId}:${session.sub}`,
   };

@@ -102,6 +102,8 @@ function positiveNumber(value: unknown, path: string, fallback: number, allowZer
   return value;
 }
 
+const warnedInsecure = new Set<string>();
+
 /** Validates the public options once, at the boundary, with messages that quote the option path. */
 export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
@@ -120,7 +122,8 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
   if (options.clientSecret !== undefined) nonEmptyString(options.clientSecret, 'options.clientSecret');
-  if (insecure) {
+  if (insecure && !warnedInsecure.has(issuer.href)) {
+    warnedInsecure.add(issuer.href);
     console.warn(`Audience: dangerouslyAllowInsecureHttp is on for ${issuer.href}. Tokens travel unencrypted; use it only for local development.`);
   }
   return {

@@ -1,10 +1,13 @@
 /** The two demo APIs (RFC 8707 resource indicators) and their scopes. */
 export const API_RESOURCE = 'https://api.example.com';
 export const BILLING_RESOURCE = 'https://billing.example.com';
+/** A third API whose access tokens are opaque, so that APIs can be tested with introspection (RFC 7662). */
+export const REPORTS_RESOURCE = 'https://reports.example.com';
 
 export const RESOURCE_SCOPES: Readonly<Record<string, string>> = {
   [API_RESOURCE]: 'read write',
   [BILLING_RESOURCE]: 'invoices:read',
+  [REPORTS_RESOURCE]: 'reports:read',
 };
 
 /** Client identifiers registered by the development server. */

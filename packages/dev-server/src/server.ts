@@ -6,6 +6,7 @@ import {
   API_SECRET,
   CLIENTS,
   DEMO_ACCOUNTS,
+  REPORTS_RESOURCE,
   RESOURCE_SCOPES,
   SERVICE_SECRET,
   WEBAPP_SECRET,
@@ -140,7 +141,7 @@ function configuration(options: DevServerOptions, control: DevServerControl, sto
     },
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => client.clientAuthMethod !== 'none' || token.clientId === client.clientId },
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
@@ -164,8 +165,9 @@ function configuration(options: DevServerOptions, control: DevServerControl, sto
             scope,
             audience: resourceIndicator,
             accessTokenTTL: control.ttl.accessToken,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'ES256' } },
+            ...(resourceIndicator === REPORTS_RESOURCE
+              ? { accessTokenFormat: 'opaque' as const }
+              : { accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: 'ES256' as const } } }),
           };
         },
       },

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { sameOriginPath } from '../src/return-to.js';
+import { sameOriginPath } from '@audience/core/internal';
 
 const origin = 'https://app.example.com';
 

@@ -1,0 +1,10 @@
+// Building blocks for Audience's adapter packages (@audience/browser, @audience/node). Not a stable public API.
+export { createRequestOptions, type RequestOptions } from './request-options.js';
+export { createDiscovery } from './discovery.js';
+export { clientWithClock } from './client-context.js';
+export { toAudienceError } from './to-audience-error.js';
+export { placeToken, type PlacedToken } from './token-placement.js';
+export { cacheKey } from './session.js';
+export { readJwtPayload, audiencesOf } from './jwt-payload.js';
+export { assertResource, assertScopes } from './options.js';
+export { sameOriginPath } from './return-to.js';

@@ -1,0 +1,164 @@
+import * as oauth from 'oauth4webapi';
+import { AudienceError } from '@audience/core';
+import {
+  assertResource,
+  assertScopes,
+  cacheKey,
+  clientWithClock,
+  createDiscovery,
+  createRequestOptions,
+  placeToken,
+  toAudienceError,
+} from '@audience/core/internal';
+import { clientAuthentication, type ClientCredentials } from './client-authentication.js';
+import { resolveServerSideOptions, requireString, type ServerSideOptions } from './service-options.js';
+import { createMemoryTokenCache, type CachedToken, type TokenCacheStore } from './token-cache.js';
+
+/** Options of {@link createServiceClient}. */
+export interface ServiceClientOptions extends ServerSideOptions, ClientCredentials {
+  readonly clientId: string;
+  /**
+   * Share of a token's usable lifetime after which the next call starts one background refresh while still
+   * returning the cached token; default 0.8.
+   */
+  readonly refreshAhead?: number;
+  /** A token is not used during its last this-many seconds; default 30. */
+  readonly expiryLeewaySeconds?: number;
+  /** Where tokens are cached; default in memory. */
+  readonly cache?: TokenCacheStore;
+}
+
+/** A machine-to-machine client: one client-credentials token per API. */
+export interface ServiceClient {
+  /**
+   * An access token for an API, from the client credentials grant with `resource`. Cached per resource (+ scopes);
+   * concurrent callers share one request; once most of its lifetime is used, the next call returns it and refreshes
+   * it in the background, so under steady traffic no caller waits at expiry.
+   *
+   * @param resource - the API's resource indicator.
+   * @param options - `scopes` to ask for.
+   * @returns the access token.
+   * @throws {AudienceError} `ERR_INVALID_OPTION`, `ERR_INVALID_RESOURCE`, `ERR_NETWORK`, `ERR_SERVER_RESPONSE`,
+   *   `ERR_OAUTH` (e.g. `invalid_client`).
+   * @see RFC 6749 §4.4, RFC 8707 §2
+   */
+  getAccessToken(resource: string, options?: { readonly scopes?: readonly string[] }): Promise<string>;
+  /**
+   * Drops a token an API rejected with 401; a newer token for the same API is kept.
+   *
+   * @param token - the rejected token.
+   * @see RFC 6750 §3.1
+   */
+  invalidate(token: string): Promise<void>;
+  /** @returns a promise that settles when no token request (foreground or background) is running. */
+  idle(): Promise<void>;
+}
+
+interface BackgroundState {
+  failures: number;
+  retryAt: number;
+}
+
+/**
+ * Creates a client-credentials client for a service that calls APIs.
+ *
+ * @param options - issuer, client id, secret or private key, and caching options.
+ * @returns the service client.
+ * @throws {AudienceError} `ERR_INVALID_OPTION`, naming the option.
+ * @see RFC 6749 §4.4, RFC 7523 (private_key_jwt), RFC 8707
+ * @example
+ * const service = createServiceClient({ issuer, clientId: 'billing-worker', clientSecret });
+ * const token = await service.getAccessToken('https://api.example.com');
+ */
+export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+  const base = resolveServerSideOptions(options);
+  const clientId = requireString(options.clientId, 'options.clientId');
+  const auth = clientAuthentication(options);
+  const refreshAhead = options.refreshAhead ?? 0.8;
+  if (!(refreshAhead > 0 && refreshAhead <= 1)) throw new AudienceError('ERR_INVALID_OPTION', '"options.refreshAhead" must be in (0, 1]');
+  const leewayMs = (options.expiryLeewaySeconds ?? 30) * 1000;
+  if (!(leewayMs >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.expiryLeewaySeconds" must be a number ≥ 0');
+  const cache = options.cache ?? createMemoryTokenCache();
+  const { now } = base;
+  const http = createRequestOptions(base);
+  const metadata = createDiscovery(base.issuer, http, now);
+  const inflight = new Map<string, Promise<CachedToken>>();
+  const background = new Map<string, BackgroundState>();
+  const keyOfToken = new Map<string, string>();
+
+  const usable = (token: CachedToken): boolean => token.expiresAt - leewayMs > now();
+  const refreshAt = (token: CachedToken): number => token.obtainedAt + refreshAhead * (token.expiresAt - leewayMs - token.obtainedAt);
+
+  async function requestToken(resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
+    const as = await metadata();
+    const client = clientWithClock(clientId, now);
+    const parameters = new URLSearchParams({ resource });
+    if (scopes?.length) parameters.set('scope', scopes.join(' '));
+    const requestedAt = now();
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      const response = await oauth.clientCredentialsGrantRequest(as, client, await auth(), parameters, http());
+      tokens = await oauth.processClientCredentialsResponse(as, client, response);
+    } catch (err) {
+      throw toAudienceError(err, `requesting a client-credentials token for ${resource}`);
+    }
+    const placed = placeToken(tokens, requestedAt, resource, scopes, [resource]);
+    if (placed.misplaced) throw new AudienceError('ERR_SERVER_RESPONSE', `The server returned ${placed.misplaced} when ${resource} was asked for`);
+    return { accessToken: tokens.access_token, obtainedAt: requestedAt, expiresAt: placed.token.expiresAt, ...(tokens.scope ? { scope: tokens.scope } : {}) };
+  }
+
+  /** One request per key at a time; the result is cached before anyone sees it. */
+  function fetchShared(key: string, resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
+    let running = inflight.get(key);
+    if (!running) {
+      running = (async () => {
+        const token = await requestToken(resource, scopes);
+        await cache.set(key, token);
+        for (const [old, oldKey] of keyOfToken) if (oldKey === key) keyOfToken.delete(old);
+        keyOfToken.set(token.accessToken, key);
+        return token;
+      })().finally(() => inflight.delete(key));
+      inflight.set(key, running);
+    }
+    return running;
+  }
+
+  /** Starts one background refresh unless one runs or the last failure's backoff has not passed. */
+  function refreshInBackground(key: string, resource: string, scopes: readonly string[] | undefined): void {
+    const state = background.get(key) ?? { failures: 0, retryAt: 0 };
+    if (inflight.has(key) || now() < state.retryAt) return;
+    background.set(key, state);
+    fetchShared(key, resource, scopes).then(
+      () => background.delete(key),
+      () => {
+        // Callers keep the still-valid token; retries back off 1 s, 2 s, 4 s … up to 30 s.
+        state.failures++;
+        state.retryAt = now() + Math.min(1000 * 2 ** (state.failures - 1), 30_000);
+      },
+    );
+  }
+
+  return {
+    async getAccessToken(resource, tokenOptions = {}) {
+      assertResource(resource, 'resource');
+      const scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
+      const key = cacheKey(resource, scopes);
+      const cached = await cache.get(key);
+      if (cached && usable(cached)) {
+        keyOfToken.set(cached.accessToken, key);
+        if (now() >= refreshAt(cached)) refreshInBackground(key, resource, scopes);
+        return cached.accessToken;
+      }
+      return (await fetchShared(key, resource, scopes)).accessToken;
+    },
+    async invalidate(token) {
+      const key = keyOfToken.get(token);
+      if (key === undefined) return;
+      keyOfToken.delete(token);
+      if ((await cache.get(key))?.accessToken === token) await cache.delete(key);
+    },
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** A cached service token. */
+export interface CachedToken {
+  readonly accessToken: string;
+  /** Epoch ms when it was requested. */
+  readonly obtainedAt: number;
+  /** Epoch ms after which it must not be used (before the leeway). */
+  readonly expiresAt: number;
+  readonly scope?: string;
+}
+
+/**
+ * Where a service client keeps its tokens, keyed by resource (+ sorted scopes). The default keeps them in memory;
+ * implement this over Redis or a database to share tokens between processes. `get` may return a token another
+ * process stored; `delete` is called by `invalidate`.
+ */
+export interface TokenCacheStore {
+  get(key: string): Promise<CachedToken | undefined>;
+  set(key: string, token: CachedToken): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * @returns an in-memory {@link TokenCacheStore}.
+ */
+export function createMemoryTokenCache(): TokenCacheStore {
+  const tokens = new Map<string, CachedToken>();
+  return {
+    get: async (key) => tokens.get(key),
+    set: async (key, token) => void tokens.set(key, token),
+    delete: async (key) => void tokens.delete(key),
+  };
+}

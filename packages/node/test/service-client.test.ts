@@ -1,0 +1,101 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { API_RESOURCE, BILLING_RESOURCE, CLIENTS, SERVICE_SECRET, type DevServer } from '@audience/dev-server';
+import { decodeJwt, serviceClient, startServer, systemClock, tokenRequests } from './support.js';
+
+vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+let server: DevServer;
+let clock: ReturnType<typeof systemClock>;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.control.clearLog();
+  server.control.clearFaults();
+  server.control.setTtl({ accessToken: 600, clientCredentials: 600 });
+  clock = systemClock();
+});
+afterEach(() => clock.restore());
+
+describe('createServiceClient against the real server', () => {
+  it('1 000 concurrent calls on a cold cache make exactly one token request; two resources make two', async () => {
+    const service = serviceClient(server);
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => service.getAccessToken(API_RESOURCE)));
+    expect(new Set(tokens).size).toBe(1);
+    expect(decodeJwt(tokens[0]!)).toMatchObject({ aud: API_RESOURCE, client_id: CLIENTS.service });
+    expect(tokenRequests(server)).toHaveLength(1);
+
+    server.control.clearLog();
+    const other = serviceClient(server);
+    const mixed = await Promise.all(Array.from({ length: 1000 }, (_, i) => other.getAccessToken(i % 2 ? API_RESOURCE : BILLING_RESOURCE)));
+    expect(new Set(mixed).size).toBe(2);
+    expect(tokenRequests(server).map((r) => r.resource).sort()).toEqual([API_RESOURCE, BILLING_RESOURCE]);
+  });
+
+  it('authenticates with client_secret_basic, client_secret_post and private_key_jwt', async () => {
+    const basic = serviceClient(server, { tokenEndpointAuthMethod: 'client_secret_basic' });
+    const post = serviceClient(server, { tokenEndpointAuthMethod: 'client_secret_post' });
+    const jwt = serviceClient(server, { clientId: CLIENTS.serviceJwt, clientSecret: undefined, privateKey: server.serviceJwtPrivateKey } as never);
+    expect(decodeJwt(await basic.getAccessToken(API_RESOURCE))['client_id']).toBe(CLIENTS.service);
+    expect(decodeJwt(await post.getAccessToken(API_RESOURCE))['client_id']).toBe(CLIENTS.service);
+    expect(decodeJwt(await jwt.getAccessToken(BILLING_RESOURCE))).toMatchObject({ client_id: CLIENTS.serviceJwt, aud: BILLING_RESOURCE });
+    expect(tokenRequests(server).map((r) => r.status)).toEqual([200, 200, 200]);
+    const wrong = serviceClient(server, { clientSecret: `${SERVICE_SECRET}-wrong` });
+    await expect(wrong.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_OAUTH', error: 'invalid_client' });
+  });
+
+  it('refreshes ahead: under continuous calls no call waits once the first token exists, one request per lifetime', async () => {
+    server.control.setTtl({ accessToken: 100, clientCredentials: 100 });
+    // Every token request takes 300 ms, so a caller that waited for one is easy to see.
+    server.control.injectFault('token', { type: 'delay', ms: 300 });
+    const service = serviceClient(server, { expiryLeewaySeconds: 10 });
+    await service.getAccessToken(API_RESOURCE);
+    const waited: number[] = [];
+    for (let step = 0; step < 50; step++) {
+      clock.advance(10); // 500 s in all: five lifetimes of 100 s
+      const started = performance.now();
+      await Promise.all([service.getAccessToken(API_RESOURCE), service.getAccessToken(API_RESOURCE)]);
+      if (performance.now() - started > 150) waited.push(step);
+      await service.idle(); // let a background refresh land before time moves on
+    }
+    expect(waited).toEqual([]);
+    // Usable lifetime 90 s, refresh at 80 % of it (72 s): a request every 80 s of this 10-s-step traffic.
+    const requests = tokenRequests(server).length;
+    expect(requests).toBeGreaterThanOrEqual(6);
+    expect(requests).toBeLessThanOrEqual(8);
+  });
+
+  it('a failing background refresh keeps serving the valid token, then fails typed after expiry, then recovers', async () => {
+    server.control.setTtl({ accessToken: 100, clientCredentials: 100 });
+    const service = serviceClient(server, { expiryLeewaySeconds: 10 });
+    const first = await service.getAccessToken(API_RESOURCE);
+    server.control.injectFault('token', { type: 'status', status: 500 });
+    clock.advance(75); // past the refresh-ahead point
+    for (let i = 0; i < 5; i++) {
+      expect(await service.getAccessToken(API_RESOURCE)).toBe(first);
+      await service.idle();
+      clock.advance(2);
+    }
+    expect(tokenRequests(server).filter((r) => r.fault === 'status').length).toBeGreaterThanOrEqual(2); // retried, with backoff
+    clock.advance(20); // past expiry minus leeway
+    await expect(service.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
+    server.control.injectFault('token', { type: 'drop' });
+    await expect(service.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_NETWORK' });
+    server.control.clearFaults();
+    const recovered = await service.getAccessToken(API_RESOURCE);
+    expect(recovered).not.toBe(first);
+    expect(decodeJwt(recovered)['aud']).toBe(API_RESOURCE);
+  });
+
+  it('invalidate drops a rejected token but not a newer one', async () => {
+    const service = serviceClient(server);
+    const first = await service.getAccessToken(API_RESOURCE);
+    await service.invalidate(first);
+    const second = await service.getAccessToken(API_RESOURCE);
+    expect(second).not.toBe(first);
+    await service.invalidate(first); // late 401 for the old token
+    expect(await service.getAccessToken(API_RESOURCE)).toBe(second);
+    expect(tokenRequests(server)).toHaveLength(2);
+  });
+});

@@ -14,9 +14,12 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    projects: ['core', 'browser', 'node', 'dev-server'].map((name) => ({
-      extends: true,
-      test: { name, include: [`packages/${name}/test/**/*.test.ts`] },
-    })),
+    projects: [
+      ...['core', 'browser', 'node', 'dev-server'].map((name) => ({
+        extends: true as const,
+        test: { name, include: [`packages/${name}/test/**/*.test.ts`] },
+      })),
+      { extends: true as const, test: { name: 'examples', include: ['examples/test/**/*.test.ts'] } },
+    ],
   },
 });

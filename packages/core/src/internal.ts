@@ -6,5 +6,5 @@ export { toAudienceError } from './to-audience-error.js';
 export { placeToken, type PlacedToken } from './token-placement.js';
 export { cacheKey } from './session.js';
 export { readJwtPayload, audiencesOf } from './jwt-payload.js';
-export { assertResource, assertScopes } from './options.js';
+export { assertResource, assertScopes, warnInsecure } from './options.js';
 export { sameOriginPath } from './return-to.js';

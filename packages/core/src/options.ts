@@ -104,6 +104,13 @@ function positiveNumber(value: unknown, path: string, fallback: number, allowZer
 
 const warnedInsecure = new Set<string>();
 
+/** Says loudly, once per issuer, that the development-only http switch is on. */
+export function warnInsecure(issuer: URL): void {
+  if (warnedInsecure.has(issuer.href)) return;
+  warnedInsecure.add(issuer.href);
+  console.warn(`Audience: dangerouslyAllowInsecureHttp is on for ${issuer.href}. Tokens travel unencrypted; use it only for local development.`);
+}
+
 /** Validates the public options once, at the boundary, with messages that quote the option path. */
 export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
@@ -122,10 +129,7 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
   if (options.clientSecret !== undefined) nonEmptyString(options.clientSecret, 'options.clientSecret');
-  if (insecure && !warnedInsecure.has(issuer.href)) {
-    warnedInsecure.add(issuer.href);
-    console.warn(`Audience: dangerouslyAllowInsecureHttp is on for ${issuer.href}. Tokens travel unencrypted; use it only for local development.`);
-  }
+  if (insecure) warnInsecure(issuer);
   return {
     issuer,
     clientId: nonEmptyString(options.clientId, 'options.clientId'),

@@ -1,4 +1,5 @@
 import { AudienceError } from '@audience/core';
+import { warnInsecure } from '@audience/core/internal';
 
 /** Options shared by the Node clients that talk to one issuer. */
 export interface ServerSideOptions {
@@ -22,7 +23,7 @@ export function resolveServerSideOptions(options: ServerSideOptions): { issuer: 
   if (!issuer || !(issuer.protocol === 'https:' || (insecure && issuer.protocol === 'http:'))) {
     throw new AudienceError('ERR_INVALID_OPTION', '"options.issuer" must be an absolute https URL (http only with dangerouslyAllowInsecureHttp, for local development)');
   }
-  if (insecure) console.warn(`Audience: dangerouslyAllowInsecureHttp is on for ${issuer.href}. Use it only for local development.`);
+  if (insecure) warnInsecure(issuer);
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.timeoutMs" must be a positive number');
   return { issuer, insecure, now: options.now ?? Date.now, timeoutMs, fetch: options.fetch };

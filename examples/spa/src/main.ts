@@ -1,0 +1,56 @@
+import { createBrowserClient, isAudienceError, type AuthState } from '@audience/browser';
+
+declare const __AUDIENCE_DEMO__: { issuer: string; apiUrl: string };
+
+const API = 'https://api.example.com';
+const BILLING = 'https://billing.example.com';
+
+const auth = createBrowserClient({
+  issuer: __AUDIENCE_DEMO__.issuer,
+  clientId: 'audience-spa',
+  scopes: ['openid', 'offline_access', 'profile', 'email', 'read', 'write', 'invoices:read'],
+  resources: [API, BILLING],
+  postLogoutRedirectUri: `${location.origin}/`,
+  dangerouslyAllowInsecureHttp: true, // the development server is http://127.0.0.1
+});
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const show = (id: string, text: string): void => void ($(id).textContent = text);
+
+function decode(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+  return JSON.parse(atob(payload)) as Record<string, unknown>;
+}
+
+function render(state: AuthState): void {
+  $('status').textContent = state.status === 'signed-out' ? `signed out (${state.reason})` : state.status;
+  $('status').className = `pill ${state.status}`;
+  $('signed-in').hidden = state.status !== 'signed-in';
+  $('signed-out').hidden = state.status !== 'signed-out';
+  if (state.status === 'signed-in') show('claims', JSON.stringify(state.claims, null, 2));
+}
+
+function fail(err: unknown): void {
+  $('error').hidden = false;
+  show('error', isAudienceError(err) ? `${err.code}: ${err.message}` : String(err));
+}
+
+async function callApi(resource: string, path: string): Promise<void> {
+  const token = await auth.getAccessToken(resource);
+  const { aud, scope, exp } = decode(token);
+  const response = await fetch(`${__AUDIENCE_DEMO__.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status === 401) await auth.invalidate(token);
+  const body: unknown = await response.json();
+  show('api-result', JSON.stringify({ token: { aud, scope, exp, expiresIn: Number(exp) - Math.round(Date.now() / 1000) }, status: response.status, body }, null, 2));
+}
+
+auth.subscribe(render);
+$('sign-in').onclick = () => void auth.signIn().catch(fail);
+$('sign-out').onclick = () => void auth.signOut().catch(fail);
+$('userinfo').onclick = () => void auth.fetchUserInfo().then((info) => show('userinfo-result', JSON.stringify(info, null, 2)), fail);
+$('call-api').onclick = () => void callApi(API, '/api/items').catch(fail);
+$('call-billing').onclick = () => void callApi(BILLING, '/billing/invoices').catch(fail);
+
+if (location.pathname === '/callback' && new URLSearchParams(location.search).has('state')) {
+  auth.handleRedirectCallback().then(({ returnTo }) => history.replaceState(null, '', returnTo), fail);
+}

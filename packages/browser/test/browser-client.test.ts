@@ -60,6 +60,8 @@ describe('@audience/browser in real Chromium against the dev server', () => {
 
   it('signs in through the login and consent pages, and leaves a clean address bar', async () => {
     const page = await openTab('/start');
+    const sibling = await openTab('/');
+    expect(await sibling.evaluate(() => window.app.states.at(-1))).toEqual({ status: 'signed-out', reason: 'no_session' });
     await expectNoWebStorage([page]);
     await page.click('#sign-in');
     await page.waitForURL(`${idp.issuer}/interaction/**`);
@@ -74,7 +76,10 @@ describe('@audience/browser in real Chromium against the dev server', () => {
     expect(await page.textContent('#return-to')).toBe('/after?x=1');
     expect(await page.textContent('#status')).toBe('signed-in');
     await expectNoWebStorage([page]);
-    tabs = [page];
+    // The tab that was already open learns of the sign-in through the BroadcastChannel.
+    await sibling.waitForFunction(() => window.app.states.at(-1)?.status === 'signed-in');
+    expect(await sibling.evaluate(() => window.app.states.at(-1)?.claims?.sub)).toBe('alice');
+    tabs = [page, sibling];
   });
 
   it('keeps the session across a reload, with a JWT per resource and the userinfo token', async () => {
@@ -119,6 +124,20 @@ describe('@audience/browser in real Chromium against the dev server', () => {
     // The session survived every round: the refresh token was never replayed.
     expect(await tabs[4]!.evaluate(() => window.app.auth.fetchUserInfo())).toMatchObject({ sub: 'alice' });
     await expectNoWebStorage(tabs);
+  });
+
+  it('accessTokenStorage: memory keeps access tokens out of IndexedDB', async () => {
+    const tab = await openTab('/?tokens=memory');
+    const token = await tab.evaluate((api) => window.app.auth.getAccessToken(api, { forceRefresh: true }), API_RESOURCE);
+    expect(decodeJwt(token)['aud']).toBe(API_RESOURCE);
+    const stored = (await tab.evaluate(() => window.app.readSession())) as { refreshToken: string; tokens: Record<string, { accessToken: string }> };
+    expect(stored.refreshToken).toEqual(expect.any(String));
+    expect(Object.values(stored.tokens).map((t) => t.accessToken)).not.toContain(token);
+    // Still served from this tab's memory without another refresh.
+    idp.control.clearLog();
+    expect(await tab.evaluate((api) => window.app.auth.getAccessToken(api), API_RESOURCE)).toBe(token);
+    expect(refreshes()).toHaveLength(0);
+    await tab.close();
   });
 
   const lockName = () => `audience:refresh:${new URL(idp.issuer).href}:${CLIENTS.spa}:alice`;

@@ -139,6 +139,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
   const ctx = createClientContext(resolveOptions(options));
   const { store, now } = ctx.options;
   const auth = new AuthStateStore();
+  const checkedResources = new Set<string>();
 
   const usable = (session: StoredSession): boolean =>
     session.refreshToken !== undefined || Object.values(session.tokens).some((t) => t.expiresAt - ctx.options.leewayMs > now());
@@ -181,7 +182,8 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
     },
 
     async getAccessToken(resource, tokenOptions = {}) {
-      if (resource !== undefined) assertResource(resource, 'resource');
+      // The cache hit is the hot path: a resource is parsed once, not on every call.
+      if (resource !== undefined && !checkedResources.has(resource)) checkedResources.add(assertResource(resource, 'resource'));
       const scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
       return tokens.getAccessToken(resource, scopes, tokenOptions.forceRefresh === true);
     },

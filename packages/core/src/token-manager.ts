@@ -46,9 +46,9 @@ export class TokenManager {
     return token !== undefined && token.expiresAt - this.#ctx.options.leewayMs > this.#ctx.options.now();
   }
 
-  /** A token is usable when fresh and, for a forced refresh, not the token the caller wanted replaced. */
-  #usable(token: StoredToken | undefined, stale: string | null): token is StoredToken {
-    return this.#fresh(token) && token.accessToken !== stale;
+  /** A token is usable when fresh and is not the one a forced refresh replaces. */
+  #usable(token: StoredToken | undefined, replace: string | undefined): token is StoredToken {
+    return this.#fresh(token) && token.accessToken !== replace;
   }
 
   async getAccessToken(resource: string | undefined, scopes: readonly string[] | undefined, forceRefresh: boolean): Promise<string> {
@@ -58,17 +58,17 @@ export class TokenManager {
     const flightKey = forceRefresh ? `${key}\u0000force` : key;
     const running = this.#inflight.get(flightKey);
     if (running) return running;
-    const flight = this.#obtain(key, resource, scopes, forceRefresh ? remembered?.accessToken : null).finally(() => this.#inflight.delete(flightKey));
+    const flight = (async () => {
+      // A forced refresh replaces the token this caller could have seen (in memory, else in the store); any other
+      // fresh token, e.g. one a sibling tab got meanwhile, is newer and good enough.
+      const replace = forceRefresh ? (remembered ?? (await this.#ctx.readSession())?.tokens[key])?.accessToken : undefined;
+      return this.#obtain(key, resource, scopes, replace);
+    })().finally(() => this.#inflight.delete(flightKey));
     this.#inflight.set(flightKey, flight);
     return flight;
   }
 
-  /**
-   * @param stale - for a forced refresh, the token to replace: the one in memory, else the one stored when the call
-   *   started. A different fresh token (a sibling tab refreshed meanwhile) is good enough. null when not forced.
-   */
-  async #obtain(key: string, resource: string | undefined, scopes: readonly string[] | undefined, stale: string | null | undefined): Promise<string> {
-    const forced = stale !== null;
+  async #obtain(key: string, resource: string | undefined, scopes: readonly string[] | undefined, replace: string | undefined): Promise<string> {
     for (;;) {
       const session = await this.#ctx.readSession();
       if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in: call buildSignInUrl/handleCallback first');
@@ -80,8 +80,6 @@ export class TokenManager {
         );
       }
       const cached = session.tokens[key];
-      if (forced && stale === undefined) stale = cached?.accessToken;
-      const replace = stale ?? null;
       if (this.#usable(cached, replace)) {
         this.#memory.set(key, cached);
         return cached.accessToken;
@@ -99,14 +97,14 @@ export class TokenManager {
     key: string,
     resource: string | undefined,
     scopes: readonly string[] | undefined,
-    stale: string | null,
+    replace: string | undefined,
   ): Promise<StoredToken | typeof RETRY> {
     const { options } = this.#ctx;
     const session = await this.#ctx.readSession();
     if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in: the session ended while waiting for the refresh lock');
     if (session.id !== sessionId) return RETRY;
     const cached = session.tokens[key];
-    if (this.#usable(cached, stale)) return cached;
+    if (this.#usable(cached, replace)) return cached;
     if (!session.refreshToken) {
       await this.#hooks.sessionExpired(session.id);
       throw new AudienceError('ERR_LOGIN_REQUIRED', 'The access token expired and the session has no refresh token; sign in again');

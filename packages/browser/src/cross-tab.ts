@@ -1,7 +1,8 @@
 import type { KeyValueStore } from '@audience/core';
+import { SESSION_KEY } from '@audience/core/internal';
 
 /**
- * Wraps a store so that every write is announced on a BroadcastChannel, and calls `onChange` when another tab
+ * Wraps a store so that every write of the session record is announced on a BroadcastChannel, and calls `onChange` when another tab
  * announces one. Tabs then re-read the store: their subscribers see the same state, and none keeps a token in
  * memory that a sibling has replaced or signed out.
  *
@@ -20,11 +21,11 @@ export function announceChanges<T extends KeyValueStore>(store: T, channelName: 
       ...store,
       set: async (key, value) => {
         await store.set(key, value);
-        announce();
+        if (key === SESSION_KEY) announce();
       },
       delete: async (key) => {
         await store.delete(key);
-        announce();
+        if (key === SESSION_KEY) announce();
       },
     },
     close: () => channel.close(),

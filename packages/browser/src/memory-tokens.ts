@@ -1,4 +1,5 @@
 import type { KeyValueStore, StoredSession } from '@audience/core';
+import { SESSION_KEY } from '@audience/core/internal';
 
 /**
  * Keeps access tokens in this tab's memory only: the session record written to the inner store has no tokens,
@@ -13,11 +14,11 @@ export function keepTokensInMemory<T extends KeyValueStore>(inner: T): T {
     ...inner,
     async get<V>(key: string) {
       const value = await inner.get<StoredSession>(key);
-      if (key !== 'session' || !value) return value as V | undefined;
+      if (key !== SESSION_KEY || !value) return value as V | undefined;
       return { ...value, tokens: tokens?.sessionId === value.id ? tokens.tokens : {} } as V;
     },
     async set(key, value) {
-      if (key !== 'session') return inner.set(key, value);
+      if (key !== SESSION_KEY) return inner.set(key, value);
       const session = value as StoredSession;
       tokens = { sessionId: session.id, tokens: session.tokens };
       await inner.set(key, { ...session, tokens: {} });

@@ -10,7 +10,6 @@
  * - `ERR_INVALID_RESOURCE`: a resource indicator that this session may not use (RFC 8707 `invalid_target`).
  * - `ERR_CALLBACK`: the authorization response is unusable (state, `iss`, replay, or an `error` from the server).
  * - `ERR_ID_TOKEN`: the ID token failed a check (signature, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, `sub`).
- * - `ERR_LOCK_TIMEOUT`: the refresh lock could not be acquired in time.
  * - `ERR_INVALID_TOKEN`: an access token presented to an API is missing, malformed, expired or not for it.
  * - `ERR_INSUFFICIENT_SCOPE`: an access token lacks a scope the API requires.
  */
@@ -23,7 +22,6 @@ export type AudienceErrorCode =
   | 'ERR_INVALID_RESOURCE'
   | 'ERR_CALLBACK'
   | 'ERR_ID_TOKEN'
-  | 'ERR_LOCK_TIMEOUT'
   | 'ERR_INVALID_TOKEN'
   | 'ERR_INSUFFICIENT_SCOPE';
 

@@ -4,7 +4,7 @@ export { createDiscovery } from './discovery.js';
 export { clientWithClock } from './client-context.js';
 export { toAudienceError } from './to-audience-error.js';
 export { placeToken, type PlacedToken } from './token-placement.js';
-export { cacheKey } from './session.js';
+export { SESSION_KEY, cacheKey } from './session.js';
 export { readJwtPayload, audiencesOf } from './jwt-payload.js';
 export { assertResource, assertScopes, warnInsecure } from './options.js';
 export { sameOriginPath } from './return-to.js';

@@ -15,8 +15,9 @@ function decodeJwt(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-async function openTab(path = '/'): Promise<Page> {
+async function openTab(path = '/', init?: () => void): Promise<Page> {
   const page = await browser.newPage();
+  if (init) await page.addInitScript(init);
   page.on('pageerror', (err) => console.error('page error:', err));
   await page.goto(spa.origin + path);
   await page.waitForFunction(() => 'app' in window);
@@ -124,6 +125,25 @@ describe('@audience/browser in real Chromium against the dev server', () => {
     // The session survived every round: the refresh token was never replayed.
     expect(await tabs[4]!.evaluate(() => window.app.auth.fetchUserInfo())).toMatchObject({ sub: 'alice' });
     await expectNoWebStorage(tabs);
+  });
+
+  it('without Web Locks, a tab falls back to an in-tab lock: concurrent refreshes still never reuse a refresh token', async () => {
+    const tab = await openTab('/', () => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
+    expect(await tab.evaluate(() => 'locks' in navigator && navigator.locks !== undefined)).toBe(false);
+    await tab.evaluate(() => window.app.expireTokens());
+    await tab.evaluate(() => window.app.auth.reload());
+    idp.control.clearLog();
+    const [api, billing] = await tab.evaluate(
+      ([a, b]) => Promise.all([window.app.auth.getAccessToken(a), window.app.auth.getAccessToken(b), window.app.auth.getAccessToken(a)]),
+      [API_RESOURCE, BILLING_RESOURCE],
+    );
+    expect(decodeJwt(api!)['aud']).toBe(API_RESOURCE);
+    expect(decodeJwt(billing!)['aud']).toBe(BILLING_RESOURCE);
+    const log = refreshes();
+    expect(log.map((r) => [r.resource, r.status])).toEqual(expect.arrayContaining([[API_RESOURCE, 200], [BILLING_RESOURCE, 200]]));
+    expect(log).toHaveLength(2);
+    expect(new Set(log.map((r) => r.refreshToken)).size).toBe(2);
+    await tab.close();
   });
 
   it('accessTokenStorage: memory keeps access tokens out of IndexedDB', async () => {

@@ -12,7 +12,7 @@ export interface SignInOptions {
   readonly resources?: readonly string[];
   /** Scopes to ask for; default: the client's `scopes`. */
   readonly scopes?: readonly string[];
-  /** OIDC `prompt`, e.g. `login` or `consent`. */
+  /** OIDC `prompt`, e.g. `login`; default `consent` when `offline_access` is asked for (OIDC Core §11). */
   readonly prompt?: string;
   /** OIDC `login_hint`. */
   readonly loginHint?: string;
@@ -67,7 +67,10 @@ export async function buildSignInUrl(ctx: ClientContext, opts: SignInOptions = {
     nonce,
   });
   for (const resource of resources) params.append('resource', resource);
-  if (opts.prompt) params.set('prompt', opts.prompt);
+  // OpenID Connect Core §11: offline access needs prompt=consent unless the server decides otherwise; without it,
+  // servers such as oidc-provider (under Logto) drop offline_access and issue no refresh token.
+  const prompt = opts.prompt ?? (scopes.includes('offline_access') ? 'consent' : undefined);
+  if (prompt) params.set('prompt', prompt);
   if (opts.loginHint) params.set('login_hint', opts.loginHint);
   for (const [name, value] of Object.entries(opts.extraParams ?? {})) params.set(name, value);
 

@@ -63,6 +63,24 @@ describe('sign-in and getAccessToken against the real server', () => {
     expect(await client.getAccessToken(API_RESOURCE)).toBe(full);
   });
 
+  it('builds a PKCE S256 request with state, nonce, every resource, and prompt=consent for offline_access', async () => {
+    const { client } = makeClient(server);
+    const url = await client.buildSignInUrl({ loginHint: 'bob' });
+    expect(url.origin + url.pathname).toBe(`${server.issuer}/auth`);
+    expect(url.searchParams.get('response_type')).toBe('code');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(url.searchParams.get('state')).toMatch(/^[\w-]{43}$/);
+    expect(url.searchParams.get('nonce')).toMatch(/^[\w-]{43}$/);
+    expect(url.searchParams.getAll('resource')).toEqual([API_RESOURCE, BILLING_RESOURCE]);
+    expect(url.searchParams.get('prompt')).toBe('consent');
+    expect(url.searchParams.get('login_hint')).toBe('bob');
+    const noOffline = await makeClient(server, { scopes: ['openid', 'profile'] }).client.buildSignInUrl({});
+    expect(noOffline.searchParams.has('prompt')).toBe(false);
+    const login = await client.buildSignInUrl({ prompt: 'login' });
+    expect(login.searchParams.get('prompt')).toBe('login');
+  });
+
   it('keeps several sign-ins pending at once, each completed by its own state', async () => {
     const { client } = makeClient(server);
     const first = await client.buildSignInUrl({ loginHint: 'alice', appState: { returnTo: '/a' } });

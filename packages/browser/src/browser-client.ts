@@ -79,6 +79,7 @@ const CALLBACK_PARAMS = ['code', 'state', 'iss', 'session_state', 'error', 'erro
  * @param options - issuer, client id and the core options.
  * @returns the browser client.
  * @throws {AudienceError} `ERR_INVALID_OPTION`, naming the bad option.
+ * @see RFC 6749 §4.1, RFC 7636 (PKCE), RFC 8707, https://w3c.github.io/web-locks/
  * @example
  * const auth = createBrowserClient({ issuer, clientId, resources: ['https://api.example.com'] });
  * if (location.pathname === '/callback') history.replaceState(null, '', (await auth.handleRedirectCallback()).returnTo);

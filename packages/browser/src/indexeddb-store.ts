@@ -13,6 +13,7 @@ export interface IndexedDbStore extends KeyValueStore {
  * @param issuer - the issuer identifier.
  * @param clientId - the client identifier.
  * @returns the store.
+ * @see https://developer.mozilla.org/docs/Web/API/IndexedDB_API
  */
 export function createIndexedDbStore(issuer: string, clientId: string): IndexedDbStore {
   const db = createStore(`audience:${issuer}:${clientId}`, 'session');

@@ -61,6 +61,7 @@ export class AudienceError extends Error {
  * @param value - anything caught.
  * @param code - when given, also require this code.
  * @returns true when `value` is an Audience error (with that code).
+ * @see AudienceErrorCode for the codes and what each means.
  */
 export function isAudienceError(value: unknown, code?: AudienceErrorCode): value is AudienceError {
   return (

@@ -9,6 +9,7 @@ export type LockFn = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
  * A lock that serialises callers within this JavaScript realm (one tab, one process): each name is a queue.
  *
  * @returns a {@link LockFn}.
+ * @see LockFn; the browser package passes a Web Lock instead.
  */
 export function createInProcessLock(): LockFn {
   const tails = new Map<string, Promise<unknown>>();

@@ -14,6 +14,7 @@ export interface KeyValueStore {
  * change what is stored by mutating an object it holds.
  *
  * @returns a new, empty store.
+ * @see KeyValueStore
  */
 export function createMemoryStore(): KeyValueStore {
   const values = new Map<string, unknown>();

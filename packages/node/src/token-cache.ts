@@ -20,7 +20,10 @@ export interface TokenCacheStore {
 }
 
 /**
+ * The default token cache of a service client, in this process's memory.
+ *
  * @returns an in-memory {@link TokenCacheStore}.
+ * @see TokenCacheStore to share tokens between processes.
  */
 export function createMemoryTokenCache(): TokenCacheStore {
   const tokens = new Map<string, CachedToken>();

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { walkSignIn, type DevServer } from '@audience/dev-server';
+import { describe, expect, it, vi } from 'vitest';
+import { walkSignIn } from '@audience/dev-server';
 import type { KeyValueStore, OidcClient } from '@audience/core';
-import { makeClient, startServer } from './support.js';
+import { makeClient, useDevServer } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.control.clearLog());
+const env = useDevServer();
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const parts = (jwt: string): [Record<string, unknown>, Record<string, unknown>, string] => {
@@ -41,48 +36,48 @@ async function expectNothingStored(client: OidcClient, store: KeyValueStore): Pr
 
 describe('negative callbacks', () => {
   it('wrong state', async () => {
-    const { client, store } = makeClient(server);
+    const { client, store } = makeClient(env.server);
     const callback = await pendingCallback(client);
     callback.searchParams.set('state', 'forged-state');
     await expect(client.handleCallback(callback)).rejects.toMatchObject({ code: 'ERR_CALLBACK' });
     await expectNothingStored(client, store);
-    expect(server.control.requests('token')).toHaveLength(0);
+    expect(env.server.control.requests('token')).toHaveLength(0);
   });
 
   it('wrong iss (RFC 9207 mix-up defence)', async () => {
-    const { client, store } = makeClient(server);
+    const { client, store } = makeClient(env.server);
     const callback = await pendingCallback(client);
     callback.searchParams.set('iss', 'https://attacker.example.com');
     await expect(client.handleCallback(callback)).rejects.toMatchObject({ code: 'ERR_CALLBACK' });
     await expectNothingStored(client, store);
-    expect(server.control.requests('token')).toHaveLength(0);
+    expect(env.server.control.requests('token')).toHaveLength(0);
   });
 
   it('error=access_denied from the server', async () => {
-    const { client, store } = makeClient(server);
+    const { client, store } = makeClient(env.server);
     const url = await client.buildSignInUrl();
     const callback = new URL('http://127.0.0.1:9/callback');
     callback.searchParams.set('error', 'access_denied');
     callback.searchParams.set('error_description', 'The user cancelled.');
     callback.searchParams.set('state', url.searchParams.get('state')!);
-    callback.searchParams.set('iss', server.issuer);
+    callback.searchParams.set('iss', env.server.issuer);
     await expect(client.handleCallback(callback)).rejects.toMatchObject({ code: 'ERR_CALLBACK', error: 'access_denied' });
     await expectNothingStored(client, store);
   });
 
   it('a replayed callback is an error and changes nothing', async () => {
-    const { client, store } = makeClient(server);
+    const { client, store } = makeClient(env.server);
     const callback = await pendingCallback(client);
     await client.handleCallback(callback);
     const session = await store.get('session');
-    server.control.clearLog();
+    env.server.control.clearLog();
     await expect(client.handleCallback(callback)).rejects.toMatchObject({ code: 'ERR_CALLBACK' });
     expect(await store.get('session')).toEqual(session);
-    expect(server.control.requests('token')).toHaveLength(0);
+    expect(env.server.control.requests('token')).toHaveLength(0);
   });
 
   it('wrong nonce', async () => {
-    const { client, store } = makeClient(server);
+    const { client, store } = makeClient(env.server);
     const callback = await pendingCallback(client);
     const key = `transaction:${callback.searchParams.get('state')}`;
     await store.set(key, { ...(await store.get<object>(key)), nonce: 'another-nonce' });
@@ -99,13 +94,13 @@ describe('negative ID tokens', () => {
     ['a wrong aud', (t) => { const [h, p, s] = parts(t); return `${b64(h)}.${b64({ ...p, aud: 'another-client' })}.${s}`; }],
   ];
   it.each(cases)('%s', async (_name, tamper) => {
-    const { client, store } = makeClient(server, { fetch: tamperingFetch(tamper) });
+    const { client, store } = makeClient(env.server, { fetch: tamperingFetch(tamper) });
     await expect(client.handleCallback(await pendingCallback(client))).rejects.toMatchObject({ code: 'ERR_ID_TOKEN' });
     await expectNothingStored(client, store);
   });
 
   it('an expired ID token (client clock two hours ahead)', async () => {
-    const { client, store } = makeClient(server, { now: () => Date.now() + 2 * 3600_000 });
+    const { client, store } = makeClient(env.server, { now: () => Date.now() + 2 * 3600_000 });
     await expect(client.handleCallback(await pendingCallback(client))).rejects.toMatchObject({ code: 'ERR_ID_TOKEN' });
     await expectNothingStored(client, store);
   });

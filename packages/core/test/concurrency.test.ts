@@ -1,25 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DevServer } from '@audience/dev-server';
-import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, makeClient, refreshRequests, signIn, startServer, systemClock } from './support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, makeClient, refreshRequests, signIn, useDevServer } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startServer();
-  server.control.setTtl({ accessToken: 120 });
-});
-afterAll(() => server.close());
-let clock: ReturnType<typeof systemClock>;
-beforeEach(() => {
-  server.control.clearLog();
-  clock = systemClock();
-});
-afterEach(() => clock.restore());
+const env = useDevServer({ accessTokenTtl: 120, systemClock: true });
 
 /** No refresh token may ever be presented twice, and no refresh may fail. */
 function expectNoRefreshTokenReuse(): void {
-  const refreshes = refreshRequests(server);
+  const refreshes = refreshRequests(env.server);
   const presented = refreshes.map((r) => r.refreshToken);
   expect(new Set(presented).size).toBe(presented.length);
   expect(refreshes.filter((r) => r.status !== 200)).toEqual([]);
@@ -27,15 +15,15 @@ function expectNoRefreshTokenReuse(): void {
 
 describe('one refresh at a time, with rotation and reuse detection on', () => {
   it('50 concurrent calls over no-resource, api and billing on a cold cache make exactly 3 token requests', async () => {
-    const { client } = makeClient(server);
+    const { client } = makeClient(env.server);
     await signIn(client);
-    clock.advance(130); // every token from the sign-in is expired: a cold cache
-    server.control.clearLog();
+    env.clock.advance(130); // every token from the sign-in is expired: a cold cache
+    env.server.control.clearLog();
 
     const resources = [undefined, API_RESOURCE, BILLING_RESOURCE];
     const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => client.getAccessToken(resources[i % 3])));
 
-    const refreshes = refreshRequests(server);
+    const refreshes = refreshRequests(env.server);
     expect(refreshes).toHaveLength(3);
     expect(refreshes.map((r) => r.resource ?? null).sort()).toEqual([API_RESOURCE, BILLING_RESOURCE, null].sort());
     expectNoRefreshTokenReuse();
@@ -48,22 +36,22 @@ describe('one refresh at a time, with rotation and reuse detection on', () => {
   });
 
   it('two clients sharing one store and lock (two tabs) race after expiry without sending a refresh token twice', async () => {
-    const tab1 = makeClient(server);
-    const tab2 = makeClient(server, { store: tab1.store, lock: tab1.lock });
+    const tab1 = makeClient(env.server);
+    const tab2 = makeClient(env.server, { store: tab1.store, lock: tab1.lock });
     await signIn(tab1.client);
     await tab2.client.reload();
     expect(tab2.client.getSnapshot()).toMatchObject({ status: 'signed-in', claims: { sub: 'alice' } });
 
     for (let round = 0; round < 5; round++) {
-      clock.advance(130);
-      server.control.clearLog();
+      env.clock.advance(130);
+      env.server.control.clearLog();
       const calls = [tab1.client, tab2.client].flatMap((c) => [
         c.getAccessToken(API_RESOURCE),
         c.getAccessToken(BILLING_RESOURCE),
         c.getAccessToken(),
       ]);
       const [a1, b1, u1, a2, b2, u2] = await Promise.all(calls);
-      expect(refreshRequests(server)).toHaveLength(3);
+      expect(refreshRequests(env.server)).toHaveLength(3);
       expectNoRefreshTokenReuse();
       // The tab that waited used its sibling's fresh tokens.
       expect([a2, b2, u2]).toEqual([a1, b1, u1]);

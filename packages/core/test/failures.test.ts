@@ -1,40 +1,28 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DevServer, Fault } from '@audience/dev-server';
+import { describe, expect, it, vi } from 'vitest';
+import type { Fault } from '@audience/dev-server';
 import type { AuthState } from '@audience/core';
-import { API_RESOURCE, makeClient, refreshRequests, signIn, startServer, systemClock } from './support.js';
+import { API_RESOURCE, makeClient, refreshRequests, signIn, useDevServer } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
-let server: DevServer;
-let clock: ReturnType<typeof systemClock>;
-beforeAll(async () => {
-  server = await startServer();
-  server.control.setTtl({ accessToken: 120 });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.control.clearLog();
-  server.control.clearFaults();
-  clock = systemClock();
-});
-afterEach(() => clock.restore());
+const env = useDevServer({ accessTokenTtl: 120, systemClock: true });
 
 describe('failures are typed and lose nothing', () => {
   it('a grant revoked at the server ends the session: ERR_LOGIN_REQUIRED, store emptied, subscribers told', async () => {
-    const { client, store } = makeClient(server);
+    const { client, store } = makeClient(env.server);
     await signIn(client, 'bob');
     const seen: AuthState[] = [];
     client.subscribe((s) => seen.push(s));
-    expect(server.control.revokeGrants('bob')).toBeGreaterThan(0);
+    expect(env.server.control.revokeGrants('bob')).toBeGreaterThan(0);
 
     await expect(client.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_LOGIN_REQUIRED', error: 'invalid_grant' });
     expect(await store.get('session')).toBeUndefined();
     expect(seen.at(-1)).toEqual({ status: 'signed-out', reason: 'session_expired' });
     expect(await client.isAuthenticated()).toBe(false);
     // Nothing is sent again: there is no refresh token left to send.
-    server.control.clearLog();
+    env.server.control.clearLog();
     await expect(client.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_LOGIN_REQUIRED' });
-    expect(server.control.requests('token')).toHaveLength(0);
+    expect(env.server.control.requests('token')).toHaveLength(0);
   });
 
   const faults: Array<[string, Fault, string]> = [
@@ -45,11 +33,11 @@ describe('failures are typed and lose nothing', () => {
     ['no answer within timeoutMs', { type: 'hang', ms: 1_000 }, 'ERR_NETWORK'],
   ];
   it.each(faults)('%s at the token endpoint: %s kept nothing lost, and the next call works', async (_name, fault, code) => {
-    const { client, store } = makeClient(server, { timeoutMs: 500 });
+    const { client, store } = makeClient(env.server, { timeoutMs: 500 });
     await signIn(client);
-    clock.advance(130);
+    env.clock.advance(130);
     const before = await store.get<{ refreshToken: string }>('session');
-    server.control.injectFault('token', fault, { times: 1 });
+    env.server.control.injectFault('token', fault, { times: 1 });
 
     await expect(client.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code, cause: expect.anything() });
     const after = await store.get<{ refreshToken: string }>('session');
@@ -57,13 +45,13 @@ describe('failures are typed and lose nothing', () => {
     expect(client.getSnapshot().status).toBe('signed-in');
 
     await expect(client.getAccessToken(API_RESOURCE)).resolves.toMatch(/^eyJ/);
-    expect(refreshRequests(server).map((r) => r.fault ?? 'ok')).toEqual([fault.type, 'ok']);
+    expect(refreshRequests(env.server).map((r) => r.fault ?? 'ok')).toEqual([fault.type, 'ok']);
   });
 
   it('the server down: ERR_NETWORK, refresh token kept, success once it is back', async () => {
-    const { client, store } = makeClient(server);
+    const { client, store } = makeClient(env.server);
     await signIn(client);
-    clock.advance(130);
+    env.clock.advance(130);
     const before = await store.get<{ refreshToken: string }>('session');
     const realFetch = globalThis.fetch;
     const down = vi.fn(async () => {
@@ -81,10 +69,10 @@ describe('failures are typed and lose nothing', () => {
   });
 
   it('a failed discovery is not cached', async () => {
-    server.control.injectFault('discovery', { type: 'status', status: 503 }, { times: 1 });
-    const { client } = makeClient(server);
+    env.server.control.injectFault('discovery', { type: 'status', status: 503 }, { times: 1 });
+    const { client } = makeClient(env.server);
     await expect(client.buildSignInUrl()).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
     await expect(client.buildSignInUrl()).resolves.toBeInstanceOf(URL);
-    expect(server.control.requests('discovery').map((r) => r.status)).toEqual([503, 200]);
+    expect(env.server.control.requests('discovery').map((r) => r.status)).toEqual([503, 200]);
   });
 });

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import {
   API_RESOURCE,
   BILLING_RESOURCE,
@@ -83,4 +83,30 @@ export function decodeJwt(token: string): Record<string, unknown> {
 /** The refresh-token grants the server saw, in order. */
 export function refreshRequests(server: DevServer) {
   return server.control.requests('token').filter((r) => r.grantType === 'refresh_token');
+}
+
+export interface TestEnv {
+  readonly server: DevServer;
+  /** The process clock (see {@link systemClock}); present when asked for. */
+  readonly clock: ReturnType<typeof systemClock>;
+}
+
+/**
+ * One dev server for a test file: started before its tests, stopped after; before each test the request log and
+ * faults are cleared and, with `systemClock`, the process clock is faked (and restored after).
+ */
+export function useDevServer(options: { accessTokenTtl?: number; systemClock?: boolean } = {}): TestEnv {
+  const env = {} as { server: DevServer; clock: ReturnType<typeof systemClock> };
+  beforeAll(async () => {
+    env.server = await startServer();
+    if (options.accessTokenTtl) env.server.control.setTtl({ accessToken: options.accessTokenTtl });
+  });
+  afterAll(() => env.server.close());
+  beforeEach(() => {
+    env.server.control.clearLog();
+    env.server.control.clearFaults();
+    if (options.systemClock) env.clock = systemClock();
+  });
+  afterEach(() => env.clock?.restore());
+  return env;
 }

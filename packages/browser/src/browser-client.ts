@@ -95,13 +95,19 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
     `audience:${options.issuer}:${options.clientId}`,
     () => onOtherTab.reload(),
   );
-  const client = createOidcClient({
-    timeoutMs: 10_000,
-    ...options,
-    redirectUri,
-    store: shared.store,
-    lock: createWebLock(options.lockTimeoutMs ?? 15_000),
-  });
+  let client: OidcClient;
+  try {
+    client = createOidcClient({
+      timeoutMs: 10_000,
+      ...options,
+      redirectUri,
+      store: shared.store,
+      lock: createWebLock(options.lockTimeoutMs ?? 15_000),
+    });
+  } catch (err) {
+    shared.close(); // bad options: leave no channel open behind the error
+    throw err;
+  }
   onOtherTab.reload = () => client.reload().catch(() => undefined);
 
   return {

@@ -16,11 +16,13 @@ export interface IndexedDbStore extends KeyValueStore {
  * @see https://developer.mozilla.org/docs/Web/API/IndexedDB_API
  */
 export function createIndexedDbStore(issuer: string, clientId: string): IndexedDbStore {
-  const db = createStore(`audience:${issuer}:${clientId}`, 'session');
+  let opened: ReturnType<typeof createStore> | undefined;
+  // idb-keyval opens the database as soon as createStore is called: wait for the first use.
+  const db = (): ReturnType<typeof createStore> => (opened ??= createStore(`audience:${issuer}:${clientId}`, 'session'));
   return {
-    get: (key) => get(key, db),
-    set: (key, value) => set(key, value, db),
-    delete: (key) => del(key, db),
-    clear: () => clear(db),
+    get: (key) => get(key, db()),
+    set: (key, value) => set(key, value, db()),
+    delete: (key) => del(key, db()),
+    clear: () => clear(db()),
   };
 }

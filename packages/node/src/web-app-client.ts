@@ -12,7 +12,7 @@ import {
   type SignInOptions,
   type UserInfo,
 } from '@audience/core';
-import { sameOriginPath } from '@audience/core/internal';
+import { resolveOptions, sameOriginPath } from '@audience/core/internal';
 import { requireString, type ServerSideOptions } from './service-options.js';
 
 /** Options of {@link createWebAppClient}. */
@@ -145,7 +145,7 @@ export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
   };
 
   // Validate the options once, now, rather than on the first request.
-  createOidcClient({ ...core, store: createMemoryStore() });
+  resolveOptions({ ...core, store });
 
   return {
     async signIn(_req, res, signInOptions = {}) {

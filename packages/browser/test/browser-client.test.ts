@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { API_RESOURCE, BILLING_RESOURCE, CLIENTS, startDevServer, type DevServer } from '@audience/dev-server';
 import { launchChromium } from './support/chromium.js';
 import { startSpaServer, type SpaServer } from './support/spa-server.js';
+import { DOT_SEGMENT_ATTACKS, returnToArbitrary } from '../../core/test/return-to-cases.js';
 
 const LOCK_TIMEOUT_MS = 1_500;
 const ROUNDS = 20;
@@ -81,6 +83,29 @@ describe('@audience/browser in real Chromium against the dev server', () => {
     await sibling.waitForFunction(() => window.app.states.at(-1)?.status === 'signed-in');
     expect(await sibling.evaluate(() => window.app.states.at(-1)?.claims?.sub)).toBe('alice');
     tabs = [page, sibling];
+  });
+
+  it('a returnTo that normalises to another host (/.//evil.com) comes back from the redirect as /', async () => {
+    const [page] = tabs;
+    await page!.evaluate(() => void window.app.auth.signIn({ returnTo: '/.//evil.com/phish' }));
+    await page!.waitForSelector('text=Allow');
+    await page!.click('text=Allow');
+    await page!.waitForURL(`${spa.origin}/callback`);
+    await page!.evaluate(() => window.app.ready);
+    expect(await page!.textContent('#return-to')).toBe('/');
+    expect(await page!.textContent('#status')).toBe('signed-in');
+  });
+
+  it('no string ever yields a returnTo that resolves to another origin, in Chromium (property test)', async () => {
+    const values = [...DOT_SEGMENT_ATTACKS, ...fc.sample(returnToArbitrary(fc), { numRuns: 20_000, seed: 8 })];
+    const escaped = await tabs[0]!.evaluate((inputs) => {
+      const origin = location.origin;
+      const stays = (path: string): boolean =>
+        path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') &&
+        new URL(path, origin).origin === origin && new URL(path, `${origin}/deep/er/path?q=1`).origin === origin;
+      return inputs.filter((value) => !stays(window.app.sameOriginPath(value, origin)));
+    }, values);
+    expect(escaped).toEqual([]);
   });
 
   it('keeps the session across a reload, with a JWT per resource and the userinfo token', async () => {

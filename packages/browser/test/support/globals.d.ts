@@ -5,6 +5,7 @@ declare global {
     app: {
       auth: BrowserClient;
       states: AuthState[];
+      sameOriginPath(value: unknown, origin: string): string;
       ready: Promise<void>;
       webStorage(): { local: number; session: number; cookie: string };
       readSession(): Promise<unknown>;

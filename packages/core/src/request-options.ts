@@ -5,7 +5,8 @@ export interface RequestOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one fetch serves GET and POST requests
   readonly [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<any, any>) => Promise<Response>;
   readonly [oauth.allowInsecureRequests]: boolean;
-  readonly signal: AbortSignal;
+  /** A factory: oauth4webapi calls it only when it really sends a request (a cache hit creates no timer). */
+  readonly signal: () => AbortSignal;
 }
 
 /**
@@ -19,6 +20,6 @@ export function createRequestOptions(settings: { readonly fetch?: typeof fetch |
   return () => ({
     [oauth.customFetch]: (url, init) => (settings.fetch ?? globalThis.fetch)(url, init as RequestInit),
     [oauth.allowInsecureRequests]: settings.insecure,
-    signal: AbortSignal.timeout(settings.timeoutMs),
+    signal: () => AbortSignal.timeout(settings.timeoutMs),
   });
 }

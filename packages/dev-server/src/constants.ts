@@ -4,10 +4,18 @@ export const BILLING_RESOURCE = 'https://billing.example.com';
 /** A third API whose access tokens are opaque, so that APIs can be tested with introspection (RFC 7662). */
 export const REPORTS_RESOURCE = 'https://reports.example.com';
 
+/**
+ * An API whose tokens carry an audience that is not a URL, as Auth0 and Entra ID issue them (`aud` a GUID or a name):
+ * it is asked for with `resource=${DIRECTORY_RESOURCE}` and its JWTs say `aud: ${DIRECTORY_AUDIENCE}`.
+ */
+export const DIRECTORY_RESOURCE = 'https://directory.example.com';
+export const DIRECTORY_AUDIENCE = '6f1c2b9e-3d4a-4c5b-9e8f-7a6b5c4d3e2f';
+
 export const RESOURCE_SCOPES: Readonly<Record<string, string>> = {
   [API_RESOURCE]: 'read write',
   [BILLING_RESOURCE]: 'invoices:read',
   [REPORTS_RESOURCE]: 'reports:read',
+  [DIRECTORY_RESOURCE]: 'directory:read',
 };
 
 /** Client identifiers registered by the development server. */

@@ -5,6 +5,8 @@ import { MemoryStore } from './adapter.js';
 import {
   API_SECRET,
   CLIENTS,
+  DIRECTORY_AUDIENCE,
+  DIRECTORY_RESOURCE,
   DEMO_ACCOUNTS,
   REPORTS_RESOURCE,
   RESOURCE_SCOPES,
@@ -163,7 +165,7 @@ function configuration(options: DevServerOptions, control: DevServerControl, sto
           if (scope === undefined) throw new errors.InvalidTarget();
           return {
             scope,
-            audience: resourceIndicator,
+            audience: resourceIndicator === DIRECTORY_RESOURCE ? DIRECTORY_AUDIENCE : resourceIndicator,
             accessTokenTTL: control.ttl.accessToken,
             ...(resourceIndicator === REPORTS_RESOURCE
               ? { accessTokenFormat: 'opaque' as const }

@@ -4,14 +4,16 @@ import type { AccessTokenClaims, ResourceServer } from './resource-server.js';
 
 /** The HTTP answer for a failed verification. */
 export interface BearerErrorResponse {
-  readonly status: 401 | 403 | 503;
+  readonly status: 401 | 403 | 500 | 503;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: { readonly error: string; readonly error_description: string };
 }
 
 /**
  * Maps a `verifyAccessToken` failure to the HTTP answer RFC 6750 prescribes: 401 `invalid_token` with a
- * `WWW-Authenticate: Bearer` challenge, 403 `insufficient_scope`, or 503 when the issuer could not be reached.
+ * `WWW-Authenticate: Bearer` challenge (only for `ERR_INVALID_TOKEN`: the caller's token is at fault), 403
+ * `insufficient_scope`, 503 when the issuer could not be reached or answered badly, and 500 for anything else, such as
+ * the introspection endpoint refusing this API's own credentials (`invalid_client`): the API's fault, not the token's.
  *
  * @param err - what `verifyAccessToken` threw.
  * @param requiredScopes - the scopes the route needs, named in the challenge of a 403.
@@ -30,11 +32,15 @@ export function bearerErrorResponse(err: unknown, requiredScopes: readonly strin
   if (isAudienceError(err, 'ERR_NETWORK') || isAudienceError(err, 'ERR_SERVER_RESPONSE')) {
     return { status: 503, headers: { 'retry-after': '5' }, body: { error: 'temporarily_unavailable', error_description: description } };
   }
-  return {
-    status: 401,
-    headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` },
-    body: { error: 'invalid_token', error_description: description },
-  };
+  if (isAudienceError(err, 'ERR_INVALID_TOKEN')) {
+    return {
+      status: 401,
+      headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` },
+      body: { error: 'invalid_token', error_description: description },
+    };
+  }
+  // The API could not decide (its own configuration or credentials): say nothing about it to the caller.
+  return { status: 500, headers: {}, body: { error: 'server_error', error_description: 'The API could not verify the access token' } };
 }
 
 /** A `node:http` request after {@link requireAccessToken} let it through. */

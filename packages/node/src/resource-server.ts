@@ -1,16 +1,26 @@
 import * as oauth from 'oauth4webapi';
 import { AudienceError } from '@audience/core';
 import { clientWithClock, createDiscovery, createRequestOptions, toAudienceError } from '@audience/core/internal';
+import { DEFAULT_MAX_ENTRIES, createIntrospectionCache } from './introspection-cache.js';
+import { createJwksRefresh } from './jwks-refresh.js';
 import { resolveServerSideOptions, requireString, type ServerSideOptions } from './service-options.js';
 
 /** Options of {@link createResourceServer}. */
 export interface ResourceServerOptions extends ServerSideOptions {
-  /** This API's resource indicator: the `aud` its access tokens must carry. */
+  /**
+   * This API's identifier: the `aud` its access tokens must carry. A resource indicator URL (RFC 8707), or any
+   * other string your issuer uses (`my-api`, a GUID).
+   */
   readonly audience: string;
   /** Credentials of this API at the introspection endpoint, for opaque tokens (RFC 7662). */
   readonly introspection?: { readonly clientId: string; readonly clientSecret: string };
-  /** Seconds a positive introspection result is reused; default 10 (never past the token's `exp`). */
+  /**
+   * Seconds an active introspection result is reused (never past the token's `exp`); default 0, so that a revoked
+   * token is refused at once. Opting in trades that for fewer introspection requests.
+   */
   readonly introspectionCacheSeconds?: number;
+  /** Most introspection results kept when caching; default 10 000. */
+  readonly introspectionCacheMaxEntries?: number;
   /** Allowed clock difference for `exp`, `nbf` and `iat`, in seconds; default 30. */
   readonly clockToleranceSeconds?: number;
 }
@@ -40,7 +50,8 @@ export interface ResourceServer {
    * @param options - `requiredScopes` that must all be granted.
    * @returns the token's claims.
    * @throws {AudienceError} `ERR_INVALID_TOKEN` (missing, malformed, expired, revoked, not for this API: HTTP 401),
-   *   `ERR_INSUFFICIENT_SCOPE` (HTTP 403), `ERR_NETWORK` / `ERR_SERVER_RESPONSE` (JWKS or introspection failed: 503).
+   *   `ERR_INSUFFICIENT_SCOPE` (HTTP 403), `ERR_NETWORK` / `ERR_SERVER_RESPONSE` (JWKS or introspection failed: 503),
+   *   `ERR_OAUTH` (the introspection endpoint refused this API's credentials, e.g. `invalid_client`: 500).
    * @see RFC 9068 §4, RFC 7662 §2, RFC 6750 §3.1
    */
   verifyAccessToken(source: TokenSource, options?: { readonly requiredScopes?: readonly string[] }): Promise<AccessTokenClaims>;
@@ -82,24 +93,33 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   const base = resolveServerSideOptions(options);
   const audience = requireString(options.audience, 'options.audience');
   const toleranceSeconds = options.clockToleranceSeconds ?? 30;
-  const cacheMs = (options.introspectionCacheSeconds ?? 10) * 1000;
+  const cacheSeconds = options.introspectionCacheSeconds ?? 0;
+  if (!(typeof cacheSeconds === 'number' && cacheSeconds >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.introspectionCacheSeconds" must be a number ≥ 0');
+  const maxEntries = options.introspectionCacheMaxEntries ?? DEFAULT_MAX_ENTRIES;
+  if (!(Number.isInteger(maxEntries) && maxEntries > 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.introspectionCacheMaxEntries" must be a positive integer');
   const { now } = base;
-  const http = createRequestOptions(base);
+  const keys = createJwksRefresh(now);
+  const innerFetch = base.fetch;
+  const http = createRequestOptions({ ...base, fetch: keys.fetch((url, init) => (innerFetch ?? globalThis.fetch)(url, init)) as typeof fetch });
   const metadata = createDiscovery(base.issuer, http, now);
+  // The request is only a carrier of the Authorization header for oauth4webapi; its URL is not checked for Bearer
+  // tokens, and an audience need not be a URL.
+  const carrierUrl = URL.canParse(audience) ? audience : 'https://resource-server.invalid/';
   const introspector = options.introspection && {
     clientId: requireString(options.introspection.clientId, 'options.introspection.clientId'),
     auth: oauth.ClientSecretBasic(requireString(options.introspection.clientSecret, 'options.introspection.clientSecret')),
   };
-  const introspected = new Map<string, { claims: AccessTokenClaims; until: number }>();
+  const introspected = createIntrospectionCache<AccessTokenClaims>({ ttlMs: cacheSeconds * 1000, maxEntries, now });
 
   async function verifyJwt(as: oauth.AuthorizationServer, token: string): Promise<AccessTokenClaims> {
-    const request = new Request(audience, { headers: { authorization: `Bearer ${token}` } });
     try {
-      const claims = await oauth.validateJwtAccessToken(as, request, audience, {
-        ...http(),
-        [oauth.clockSkew]: Math.round((now() - Date.now()) / 1000),
-        [oauth.clockTolerance]: toleranceSeconds,
-      });
+      const claims = await keys.verify(as, (current) =>
+        oauth.validateJwtAccessToken(current, new Request(carrierUrl, { headers: { authorization: `Bearer ${token}` } }), audience, {
+          ...http(),
+          [oauth.clockSkew]: Math.round((now() - Date.now()) / 1000),
+          [oauth.clockTolerance]: toleranceSeconds,
+        }),
+      );
       return claimsFrom(claims as unknown as Record<string, unknown>);
     } catch (err) {
       const mapped = toAudienceError(err, 'verifying the access token');
@@ -112,10 +132,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     }
   }
 
-  async function introspect(as: oauth.AuthorizationServer, token: string): Promise<AccessTokenClaims> {
-    const hit = introspected.get(token);
-    if (hit && hit.until > now()) return hit.claims;
-    introspected.delete(token);
+  async function introspect(as: oauth.AuthorizationServer, token: string): Promise<{ value: AccessTokenClaims; until: number }> {
     if (!introspector) {
       throw new AudienceError('ERR_INVALID_TOKEN', 'The access token is opaque and options.introspection is not configured');
     }
@@ -124,6 +141,8 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     try {
       response = await oauth.processIntrospectionResponse(as, client, await oauth.introspectionRequest(as, client, introspector.auth, token, http()));
     } catch (err) {
+      // Whatever the introspection endpoint refused (invalid_client: this API's own credentials) is the API's
+      // problem, never the caller's token: it is not mapped to ERR_INVALID_TOKEN.
       throw toAudienceError(err, 'introspecting the access token');
     }
     if (!response.active) throw new AudienceError('ERR_INVALID_TOKEN', 'The access token is not active (expired, revoked or unknown)');
@@ -131,20 +150,25 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     if (response.iss !== undefined && response.iss !== as.issuer) {
       throw new AudienceError('ERR_INVALID_TOKEN', `The access token was issued by ${response.iss}, not ${as.issuer}`);
     }
-    if (claims.aud.length > 0 && !claims.aud.includes(audience)) {
-      throw new AudienceError('ERR_INVALID_TOKEN', `The access token is for ${claims.aud.join(', ')}, not ${audience}`);
+    // Only an access token issued for this API: a refresh token, or an access token without an audience (the
+    // userinfo token), is active at the issuer too, but it is not a credential for this API (RFC 8707 §2, RFC 7662 §2.2).
+    const tokenType = (response as { token_type?: unknown }).token_type;
+    if (typeof tokenType === 'string' && /^refresh[_ ]token$/i.test(tokenType)) {
+      throw new AudienceError('ERR_INVALID_TOKEN', 'A refresh token is not an access token');
     }
-    if (Number.isFinite(claims.exp) && claims.exp * 1000 <= now()) throw new AudienceError('ERR_INVALID_TOKEN', 'The access token has expired');
-    const until = Math.min(now() + cacheMs, Number.isFinite(claims.exp) ? claims.exp * 1000 : Infinity);
-    if (cacheMs > 0) introspected.set(token, { claims, until });
-    return claims;
+    if (!claims.aud.includes(audience)) {
+      throw new AudienceError('ERR_INVALID_TOKEN', claims.aud.length === 0 ? `The access token has no audience; ${audience} accepts only tokens issued for it` : `The access token is for ${claims.aud.join(', ')}, not ${audience}`);
+    }
+    if (!Number.isFinite(claims.exp)) throw new AudienceError('ERR_INVALID_TOKEN', 'The introspected token has no expiry ("exp")');
+    if (claims.exp * 1000 <= now()) throw new AudienceError('ERR_INVALID_TOKEN', 'The access token has expired');
+    return { value: claims, until: claims.exp * 1000 };
   }
 
   return {
     async verifyAccessToken(source, verifyOptions = {}) {
       const token = bearerToken(source);
       const as = await metadata();
-      const claims = token.split('.').length === 3 ? await verifyJwt(as, token) : await introspect(as, token);
+      const claims = token.split('.').length === 3 ? await verifyJwt(as, token) : await introspected.get(token, () => introspect(as, token));
       const missing = (verifyOptions.requiredScopes ?? []).filter((s) => !claims.scope.includes(s));
       if (missing.length > 0) {
         throw new AudienceError('ERR_INSUFFICIENT_SCOPE', `The access token lacks the scope ${missing.join(' ')}`, { error: 'insufficient_scope' });

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { createDiscovery } from './discovery.js';
-import { createInProcessLock, type LockFn } from './lock.js';
+import { createInProcessLock } from './lock.js';
 import type { ResolvedOptions } from './options.js';
 import { createRequestOptions, type RequestOptions } from './request-options.js';
 import { SESSION_KEY, asSession, type StoredSession } from './session.js';
@@ -8,7 +8,6 @@ import { SESSION_KEY, asSession, type StoredSession } from './session.js';
 /** What every protocol step of one client shares: options, server metadata, request options, store access. */
 export interface ClientContext {
   readonly options: ResolvedOptions;
-  readonly lock: LockFn;
   readonly clientAuth: oauth.ClientAuth;
   /** The authorization server's metadata, from a cache with a TTL; a failed discovery is never cached. */
   metadata(): Promise<oauth.AuthorizationServer>;
@@ -16,9 +15,14 @@ export interface ClientContext {
   client(): oauth.Client;
   /** Options for one oauth4webapi request: fetch, timeout, insecure-http switch. */
   http(): RequestOptions;
+  /** The stored session, when it has the whole shape this version writes; anything else counts as no session. */
   readSession(): Promise<StoredSession | undefined>;
-  /** The name of the lock held around every use of this session's refresh token. */
-  lockName(session: Pick<StoredSession, 'sub'>): string;
+  /**
+   * Runs `fn` holding this client's one session lock (issuer + client, not per user): every write of the session
+   * record (sign-in, refresh, invalidate, sign-out) and every use of its refresh token happens inside it, so a check
+   * of the stored record and the write that follows are never interleaved with another writer's.
+   */
+  withSessionLock<T>(fn: (held: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 /** The oauth4webapi client metadata, with the clock skew that makes oauth4webapi use our clock. */
@@ -28,14 +32,14 @@ export function clientWithClock(clientId: string, now: () => number): oauth.Clie
 
 export function createClientContext(options: ResolvedOptions): ClientContext {
   const http = createRequestOptions(options);
+  const lock = options.lock ?? createInProcessLock();
   return {
     options,
-    lock: options.lock ?? createInProcessLock(),
     clientAuth: options.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(options.clientSecret),
     http,
     metadata: createDiscovery(options.issuer, http, options.now),
     client: () => clientWithClock(options.clientId, options.now),
     readSession: async () => asSession(await options.store.get(SESSION_KEY)),
-    lockName: (session) => `audience:refresh:${options.issuer.href}:${options.clientId}:${session.sub}`,
+    withSessionLock: (fn) => lock(`audience:session:${options.issuer.href}:${options.clientId}`, fn),
   };
 }

@@ -26,7 +26,11 @@ export type AudienceErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE';
 
 export interface AudienceErrorOptions {
-  /** What caused it: the oauth4webapi error, the `Response`, the fetch failure. Always kept. */
+  /**
+   * What caused it: the oauth4webapi error, the fetch failure. Kept as a redacted copy (see {@link redactCause}):
+   * name, message, `code`, `status`, `error`, `error_description` and its own cause, but never a response body,
+   * token claims or a `Response`, which can hold access, refresh and ID tokens.
+   */
   readonly cause?: unknown;
   /** The OAuth `error` code the server sent, when it sent one. */
   readonly error?: string;
@@ -35,6 +39,33 @@ export interface AudienceErrorOptions {
 }
 
 const BRAND = Symbol.for('audience.error');
+
+const BUILTIN_ERRORS = [TypeError, RangeError, SyntaxError] as const;
+const KEPT_FIELDS = ['code', 'status', 'error', 'error_description'] as const;
+
+/**
+ * A copy of a thrown value that keeps what explains the failure and drops what may carry secrets. oauth4webapi
+ * attaches the whole token response body (`cause.body`), the JWT claims or the `Response` to its errors; an
+ * `util.inspect(err)` or a `console.error(err)` of ours must never print a token, code or secret.
+ *
+ * @param value - what was thrown.
+ * @returns an Audience error as it is (already redacted), a redacted `Error` copy, or undefined for anything else.
+ */
+export function redactCause(value: unknown, depth = 0): Error | undefined {
+  if (isAudienceError(value)) return value;
+  if (!(value instanceof Error) || depth > 4) return undefined;
+  const nested = redactCause(value.cause, depth + 1);
+  // The built-in class is kept (a fetch failure stays a TypeError); oauth4webapi's classes become a plain Error.
+  const Builtin = BUILTIN_ERRORS.find((builtin) => value.constructor === builtin) ?? Error;
+  const copy = new Builtin(value.message, nested ? { cause: nested } : undefined);
+  copy.name = value.name;
+  for (const field of KEPT_FIELDS) {
+    const kept = (value as unknown as Record<string, unknown>)[field];
+    if (typeof kept === 'string' || typeof kept === 'number') (copy as unknown as Record<string, unknown>)[field] = kept;
+  }
+  if (value.stack !== undefined) copy.stack = value.stack;
+  return copy;
+}
 
 /** The one error class Audience throws. Check it with {@link isAudienceError}, then switch on `code`. */
 export class AudienceError extends Error {
@@ -46,7 +77,7 @@ export class AudienceError extends Error {
   readonly errorDescription: string | undefined;
 
   constructor(code: AudienceErrorCode, message: string, options: AudienceErrorOptions = {}) {
-    super(message, { cause: options.cause });
+    super(message, options.cause === undefined ? undefined : { cause: redactCause(options.cause) });
     this.code = code;
     this.error = options.error;
     this.errorDescription = options.errorDescription;

@@ -4,6 +4,6 @@ export { createDiscovery } from './discovery.js';
 export { clientWithClock } from './client-context.js';
 export { toAudienceError } from './to-audience-error.js';
 export { placeToken, type PlacedToken } from './token-placement.js';
-export { SESSION_KEY, cacheKey } from './session.js';
+export { SESSION_KEY, cacheKey, usableUntil } from './session.js';
 export { assertResource, assertScopes, resolveOptions, warnInsecure } from './options.js';
 export { sameOriginPath } from './return-to.js';

@@ -3,7 +3,7 @@ import { initialAuthState, reduceAuthState, type AuthAction, type AuthState } fr
 import { createClientContext } from './client-context.js';
 import { AudienceError } from './errors.js';
 import { assertResource, assertScopes, resolveOptions, type OidcClientOptions } from './options.js';
-import { SESSION_KEY, type IdTokenClaims, type StoredSession } from './session.js';
+import { SESSION_KEY, usableUntil, type IdTokenClaims, type StoredSession } from './session.js';
 import { buildSignInUrl, handleCallback, type CallbackResult, type SignInOptions } from './sign-in.js';
 import { Subscribable } from './subscribable.js';
 import { TokenManager, type GetAccessTokenOptions } from './token-manager.js';
@@ -142,7 +142,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
   const checkedResources = new Set<string>();
 
   const usable = (session: StoredSession): boolean =>
-    session.refreshToken !== undefined || Object.values(session.tokens).some((t) => t.expiresAt - ctx.options.leewayMs > now());
+    session.refreshToken !== undefined || Object.values(session.tokens).some((t) => usableUntil(t, ctx.options.leewayMs) > now());
 
   const tokens: TokenManager = new TokenManager(ctx, {
     async sessionExpired(sessionId) {
@@ -224,7 +224,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       }
       let session = await ctx.readSession();
       if (session) {
-        session = await ctx.lock(ctx.lockName(session), async () => {
+        session = await ctx.withSessionLock(async () => {
           const current = await ctx.readSession();
           await store.delete(SESSION_KEY);
           return current;

@@ -14,6 +14,8 @@ export interface StoredToken {
   readonly accessToken: string;
   /** Epoch milliseconds after which the token must not be used (before the leeway is applied). */
   readonly expiresAt: number;
+  /** Epoch milliseconds when it was requested: the leeway is capped to a share of the lifetime. */
+  readonly obtainedAt?: number;
   /** The resource it was issued for; absent for the userinfo token. */
   readonly resource?: string;
   readonly scope?: string;
@@ -48,11 +50,58 @@ export function cacheKey(resource: string | undefined, scopes: readonly string[]
   return `${resource ?? ''}${scopePart}`;
 }
 
-/** A stored value is used only when it has the shape this version writes; anything else counts as no session. */
+/** The leeway never takes more than this share of a token's lifetime, so a short-lived token is still cached. */
+const MAX_LEEWAY_SHARE = 0.25;
+
+/**
+ * Until when (epoch ms) a token may be handed out: its expiry minus the leeway, where the leeway is at most a
+ * quarter of the token's lifetime. Without the cap, a token that lives no longer than the leeway (a 20 s token and
+ * the default 30 s) would never be reused: every call would spend the refresh token again.
+ *
+ * @param token - `expiresAt` and, when known, `obtainedAt`.
+ * @param leewayMs - the configured leeway.
+ * @returns the last instant at which the token counts as fresh.
+ */
+export function usableUntil(token: { readonly expiresAt: number; readonly obtainedAt?: number | undefined }, leewayMs: number): number {
+  const lifetime = token.obtainedAt === undefined ? Infinity : token.expiresAt - token.obtainedAt;
+  return token.expiresAt - Math.min(leewayMs, Math.max(0, lifetime) * MAX_LEEWAY_SHARE);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+function isStoredToken(value: unknown): value is StoredToken {
+  return (
+    isObject(value) &&
+    isString(value['accessToken']) &&
+    typeof value['expiresAt'] === 'number' &&
+    (value['obtainedAt'] === undefined || typeof value['obtainedAt'] === 'number') &&
+    (value['resource'] === undefined || typeof value['resource'] === 'string') &&
+    (value['scope'] === undefined || typeof value['scope'] === 'string')
+  );
+}
+
+/**
+ * A stored value is used only when it has the whole shape this version writes; anything else (a tampered or
+ * half-written IndexedDB value, another version's record) counts as no session, never as a TypeError later.
+ *
+ * @param value - what the store returned.
+ * @returns the session, or undefined.
+ */
 export function asSession(value: unknown): StoredSession | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const s = value as Partial<StoredSession>;
-  return s.version === 1 && typeof s.id === 'string' && typeof s.sub === 'string' && typeof s.tokens === 'object'
-    ? (s as StoredSession)
-    : undefined;
+  if (!isObject(value)) return undefined;
+  const { version, id, sub, idToken, claims, refreshToken, resources, tokens } = value;
+  const valid =
+    version === 1 &&
+    isString(id) &&
+    isString(sub) &&
+    isString(idToken) &&
+    isObject(claims) &&
+    claims['sub'] === sub &&
+    (refreshToken === undefined || isString(refreshToken)) &&
+    Array.isArray(resources) &&
+    resources.every((r) => typeof r === 'string') &&
+    isObject(tokens) &&
+    Object.values(tokens).every(isStoredToken);
+  return valid ? (value as unknown as StoredSession) : undefined;
 }

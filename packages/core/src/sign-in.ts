@@ -4,7 +4,7 @@ import { AudienceError } from './errors.js';
 import { assertResource, assertScopes } from './options.js';
 import { SESSION_KEY, transactionKey, type IdTokenClaims, type StoredSession } from './session.js';
 import { placeToken } from './token-placement.js';
-import { toAudienceError } from './to-audience-error.js';
+import { isIdTokenFailure, toAudienceError } from './to-audience-error.js';
 
 /** Options of `buildSignInUrl`. */
 export interface SignInOptions {
@@ -35,6 +35,20 @@ interface SignInTransaction {
   readonly resources: readonly string[];
   readonly createdAt: number;
   readonly appState?: unknown;
+}
+
+/** A stored pending sign-in is used only with the whole shape written here; anything else is no pending sign-in. */
+function asTransaction(value: unknown): SignInTransaction | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const t = value as Record<string, unknown>;
+  const valid =
+    typeof t['codeVerifier'] === 'string' &&
+    typeof t['nonce'] === 'string' &&
+    typeof t['redirectUri'] === 'string' &&
+    typeof t['createdAt'] === 'number' &&
+    Array.isArray(t['resources']) &&
+    t['resources'].every((r) => typeof r === 'string');
+  return valid ? (value as SignInTransaction) : undefined;
 }
 
 /** A pending sign-in is accepted for this long. */
@@ -101,17 +115,6 @@ export async function buildSignInUrl(ctx: ClientContext, opts: SignInOptions = {
   return url;
 }
 
-function isIdTokenFailure(err: unknown): boolean {
-  if (err instanceof oauth.UnsupportedOperationError) return true;
-  if (!(err instanceof oauth.OperationProcessingError)) return false;
-  return (
-    err.code === oauth.JWT_CLAIM_COMPARISON ||
-    err.code === oauth.JWT_TIMESTAMP_CHECK ||
-    err.code === oauth.KEY_SELECTION ||
-    (err.code === oauth.INVALID_RESPONSE && /id_token|ID Token|JWT/i.test(err.message))
-  );
-}
-
 /**
  * Completes a sign-in: validates the authorization response, exchanges the code, validates the ID token fully and
  * stores the new session. The transaction is consumed first, so a replayed callback changes nothing.
@@ -123,7 +126,7 @@ export async function handleCallback(ctx: ClientContext, input: string | URL): P
   const state = url.searchParams.get('state');
   if (!state) throw new AudienceError('ERR_CALLBACK', 'The callback URL has no "state" parameter');
   const key = transactionKey(state);
-  const transaction = await options.store.get<SignInTransaction>(key);
+  const transaction = asTransaction(await options.store.get(key));
   if (!transaction) {
     throw new AudienceError('ERR_CALLBACK', 'No pending sign-in matches the callback "state" (unknown, or already used)');
   }
@@ -147,6 +150,9 @@ export async function handleCallback(ctx: ClientContext, input: string | URL): P
   try {
     response = await oauth.authorizationCodeGrantRequest(as, ctx.client(), ctx.clientAuth, params, transaction.redirectUri, transaction.codeVerifier, ctx.http());
   } catch (err) {
+    // oauth4webapi checks the callback parameters (one `code`, and so on) before it sends anything: a failed check
+    // there is an unusable callback, not a server fault.
+    if (err instanceof oauth.OperationProcessingError) throw new AudienceError('ERR_CALLBACK', `The callback is unusable: ${err.message}`, { cause: err });
     throw toAudienceError(err, 'exchanging the authorization code');
   }
   let tokens: oauth.TokenEndpointResponse;
@@ -173,6 +179,6 @@ export async function handleCallback(ctx: ClientContext, input: string | URL): P
     resources: transaction.resources,
     tokens: { [placed.key]: placed.token },
   };
-  await ctx.lock(ctx.lockName(session), () => options.store.set(SESSION_KEY, session));
+  await ctx.withSessionLock(() => options.store.set(SESSION_KEY, session));
   return { session, result: { claims, appState: transaction.appState } };
 }

@@ -55,3 +55,22 @@ export function toAudienceError(err: unknown, step: string, validation: Audience
   }
   return new AudienceError(validation, `${step} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
+
+/**
+ * Whether oauth4webapi refused a response because of its ID token (claims, timestamps, signing key or algorithm),
+ * as opposed to the rest of the token response (`token_type`, `expires_in`, `scope`, …).
+ *
+ * @param err - what a `process…Response` function threw.
+ * @returns true for an ID token failure (reported as `ERR_ID_TOKEN`).
+ * @see OpenID Connect Core §3.1.3.7
+ */
+export function isIdTokenFailure(err: unknown): boolean {
+  if (err instanceof oauth.UnsupportedOperationError) return /JWS|JWT|JWE/.test(err.message);
+  if (!(err instanceof oauth.OperationProcessingError)) return false;
+  return (
+    err.code === oauth.JWT_CLAIM_COMPARISON ||
+    err.code === oauth.JWT_TIMESTAMP_CHECK ||
+    err.code === oauth.KEY_SELECTION ||
+    (err.code === oauth.INVALID_RESPONSE && /id_token|ID Token|JWT/i.test(err.message))
+  );
+}

@@ -1,9 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import type { ClientContext } from './client-context.js';
 import { AudienceError } from './errors.js';
-import { SESSION_KEY, cacheKey, type IdTokenClaims, type StoredSession, type StoredToken } from './session.js';
+import { SESSION_KEY, cacheKey, usableUntil, type IdTokenClaims, type StoredSession, type StoredToken } from './session.js';
 import { placeToken } from './token-placement.js';
-import { toAudienceError } from './to-audience-error.js';
+import { isIdTokenFailure, toAudienceError } from './to-audience-error.js';
 
 /** Options of `getAccessToken`. */
 export interface GetAccessTokenOptions {
@@ -43,7 +43,7 @@ export class TokenManager {
   }
 
   #fresh(token: StoredToken | undefined): token is StoredToken {
-    return token !== undefined && token.expiresAt - this.#ctx.options.leewayMs > this.#ctx.options.now();
+    return token !== undefined && usableUntil(token, this.#ctx.options.leewayMs) > this.#ctx.options.now();
   }
 
   /** A token is usable when fresh and is not the one a forced refresh replaces. */
@@ -84,7 +84,7 @@ export class TokenManager {
         this.#memory.set(key, cached);
         return cached.accessToken;
       }
-      const token = await this.#ctx.lock(this.#ctx.lockName(session), () => this.#refreshLocked(session.id, key, resource, scopes, replace));
+      const token = await this.#ctx.withSessionLock((held) => this.#refreshLocked(held, session.id, key, resource, scopes, replace));
       if (token !== RETRY) {
         this.#memory.set(key, token);
         return token.accessToken;
@@ -93,6 +93,7 @@ export class TokenManager {
   }
 
   async #refreshLocked(
+    held: AbortSignal,
     sessionId: string,
     key: string,
     resource: string | undefined,
@@ -102,6 +103,7 @@ export class TokenManager {
     const { options } = this.#ctx;
     const session = await this.#ctx.readSession();
     if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in: the session ended while waiting for the refresh lock');
+    // Another writer replaced the session while this call waited: start over with the current one.
     if (session.id !== sessionId) return RETRY;
     const cached = session.tokens[key];
     if (this.#usable(cached, replace)) return cached;
@@ -116,18 +118,31 @@ export class TokenManager {
     if (resource !== undefined) additionalParameters['resource'] = resource; // RFC 8707 §2.2
     if (scopes && scopes.length > 0) additionalParameters['scope'] = scopes.join(' ');
     const requestedAt = options.now();
+    // A lock that was taken over (its holder looked dead) is no licence to spend the refresh token.
+    if (held.aborted) return RETRY;
     let response: Response;
-    let tokens: oauth.TokenEndpointResponse;
     try {
       response = await oauth.refreshTokenGrantRequest(as, this.#ctx.client(), this.#ctx.clientAuth, session.refreshToken, {
         ...this.#ctx.http(),
         additionalParameters,
       });
+    } catch (err) {
+      throw toAudienceError(err, step); // no answer: nothing was spent, everything is kept
+    }
+    const copy = response.clone();
+    let tokens: oauth.TokenEndpointResponse;
+    try {
       tokens = await oauth.processRefreshTokenResponse(as, this.#ctx.client(), response);
     } catch (err) {
-      const error = toAudienceError(err, step);
+      const error = toAudienceError(err, step, isIdTokenFailure(err) ? 'ERR_ID_TOKEN' : 'ERR_SERVER_RESPONSE');
       // Only the server saying the grant is invalid ends the session; network faults and 5xx keep everything.
-      if (error.code === 'ERR_LOGIN_REQUIRED') await this.#hooks.sessionExpired(session.id);
+      if (error.code === 'ERR_LOGIN_REQUIRED') {
+        await this.#hooks.sessionExpired(session.id);
+        throw error;
+      }
+      // A 200 answer that failed validation has still spent the old refresh token: keep the rotated one.
+      const rotated = await rotatedRefreshToken(copy);
+      if (rotated !== undefined && !held.aborted) await this.#write(session, { ...session, refreshToken: rotated });
       throw error;
     }
 
@@ -148,15 +163,21 @@ export class TokenManager {
     } catch (err) {
       failure = toAudienceError(err, step);
     }
+    if (held.aborted) return RETRY;
+    await this.#write(session, next);
+    if (!result) throw failure ?? new AudienceError('ERR_SERVER_RESPONSE', `${step}: no usable token`);
+    if (failure) throw failure;
+    return result;
+  }
+
+  /** Writes the next version of `session`, under the session lock, unless another sign-in or a sign-out replaced it. */
+  async #write(session: StoredSession, next: StoredSession): Promise<void> {
     const latest = await this.#ctx.readSession();
     if (latest?.id !== session.id) {
       throw new AudienceError('ERR_LOGIN_REQUIRED', 'The session ended while its tokens were being refreshed');
     }
-    await options.store.set(SESSION_KEY, next);
+    await this.#ctx.options.store.set(SESSION_KEY, next);
     this.#hooks.sessionUpdated(next);
-    if (!result) throw failure ?? new AudienceError("ERR_SERVER_RESPONSE", `${step}: no usable token`);
-    if (failure) throw failure;
-    return result;
   }
 
   /** A refresh response may carry a new ID token: its signature is checked and it must be about the same user. */
@@ -184,11 +205,26 @@ export class TokenManager {
     for (const [key, remembered] of this.#memory) if (remembered.accessToken === token) this.#memory.delete(key);
     const session = await this.#ctx.readSession();
     if (!session || !Object.values(session.tokens).some((t) => t.accessToken === token)) return;
-    await this.#ctx.lock(this.#ctx.lockName(session), async () => {
+    await this.#ctx.withSessionLock(async (held) => {
       const current = await this.#ctx.readSession();
-      if (!current) return;
+      if (!current || held.aborted) return;
       const tokens = Object.fromEntries(Object.entries(current.tokens).filter(([, t]) => t.accessToken !== token));
       await this.#ctx.options.store.set(SESSION_KEY, { ...current, tokens });
     });
+  }
+}
+
+/**
+ * The refresh token of a token response that failed validation, when its body is a JSON object with a string
+ * `refresh_token`: the server has rotated the old one, so this is the only one left that it accepts.
+ */
+async function rotatedRefreshToken(response: Response): Promise<string | undefined> {
+  if (response.status !== 200) return undefined;
+  try {
+    const body: unknown = await response.json();
+    const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['refresh_token'] : undefined;
+    return typeof token === 'string' && token.length > 0 ? token : undefined;
+  } catch {
+    return undefined;
   }
 }

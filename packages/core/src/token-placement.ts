@@ -39,7 +39,7 @@ export function placeToken(
   if (typeof response.expires_in === 'number') candidates.push(requestedAt + response.expires_in * 1000);
   if (typeof payload?.['exp'] === 'number') candidates.push(payload['exp'] * 1000);
   const expiresAt = candidates.length > 0 ? Math.min(...candidates) : requestedAt + UNKNOWN_LIFETIME_MS;
-  const base = { accessToken: response.access_token, expiresAt, ...(response.scope ? { scope: response.scope } : {}) };
+  const base = { accessToken: response.access_token, expiresAt, obtainedAt: requestedAt, ...(response.scope ? { scope: response.scope } : {}) };
 
   if (resource !== undefined) {
     const token: StoredToken = { ...base, resource };

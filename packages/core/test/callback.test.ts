@@ -76,6 +76,26 @@ describe('negative callbacks', () => {
     expect(env.server.control.requests('token')).toHaveLength(0);
   });
 
+  it('a duplicated code parameter is ERR_CALLBACK, and no code is exchanged', async () => {
+    const { client, store } = makeClient(env.server);
+    const callback = await pendingCallback(client);
+    callback.searchParams.append('code', 'attacker-code');
+    await expect(client.handleCallback(callback)).rejects.toMatchObject({ code: 'ERR_CALLBACK' });
+    await expectNothingStored(client, store);
+    expect(env.server.control.requests('token')).toHaveLength(0);
+  });
+
+  it('token_type "mac" at the code exchange is ERR_SERVER_RESPONSE (the token response, not the ID token)', async () => {
+    const mac: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).endsWith('/token')) return response;
+      return Response.json({ ...((await response.json()) as object), token_type: 'mac' });
+    };
+    const { client, store } = makeClient(env.server, { fetch: mac });
+    await expect(client.handleCallback(await pendingCallback(client))).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE', message: expect.stringContaining('token_type') });
+    await expectNothingStored(client, store);
+  });
+
   it('wrong nonce', async () => {
     const { client, store } = makeClient(env.server);
     const callback = await pendingCallback(client);

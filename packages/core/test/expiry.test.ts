@@ -24,15 +24,46 @@ describe('expiry, leeway, forceRefresh and invalidate', () => {
     expect(refreshRequests(env.server)).toHaveLength(2);
   });
 
-  it('uses the earlier of expires_in and the JWT exp', async () => {
+  it.each([
+    ['expires_in earlier than exp', 100, 'expires_in'],
+    ['exp earlier than expires_in', 10_000, 'exp'],
+  ] as const)('uses the earlier of expires_in and the JWT exp (%s)', async (_name, expiresIn, winner) => {
     const clock = manualClock();
-    const { client, store } = makeClient(env.server, { now: clock.now });
+    // Forwards to the real server and changes only expires_in of the refresh response.
+    const alter: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).endsWith('/token') || !String(init?.body).includes('refresh_token')) return response;
+      return Response.json({ ...((await response.json()) as object), expires_in: expiresIn });
+    };
+    const { client, store } = makeClient(env.server, { now: clock.now, fetch: alter });
     await signIn(client);
     const token = await client.getAccessToken(API_RESOURCE);
     const session = await store.get<{ tokens: Record<string, { expiresAt: number }> }>('session');
     const expiresAt = session!.tokens[API_RESOURCE]!.expiresAt;
-    expect(expiresAt).toBeLessThanOrEqual((decodeJwt(token)['exp'] as number) * 1000);
-    expect(expiresAt).toBeLessThanOrEqual(clock.now() + 300_000);
+    const exp = (decodeJwt(token)['exp'] as number) * 1000;
+    expect(expiresAt).toBe(winner === 'exp' ? exp : clock.now() + expiresIn * 1000);
+    expect(expiresAt).toBeLessThan(winner === 'exp' ? clock.now() + expiresIn * 1000 : exp);
+  });
+
+  it('a token that lives no longer than the leeway is still reused: the leeway is capped to a quarter of its lifetime', async () => {
+    env.server.control.setTtl({ accessToken: 20 });
+    try {
+      const clock = manualClock();
+      const { client } = makeClient(env.server, { now: clock.now }); // default leeway: 30 s
+      await signIn(client);
+      env.server.control.clearLog();
+      const tokens = new Set<string>();
+      for (let i = 0; i < 20; i++) tokens.add(await client.getAccessToken(API_RESOURCE));
+      expect(tokens.size).toBe(1);
+      expect(refreshRequests(env.server)).toHaveLength(1);
+      clock.advance(14); // 20 s token, 5 s leeway: still fresh at 14 s…
+      expect(await client.getAccessToken(API_RESOURCE)).toBe([...tokens][0]);
+      clock.advance(2); // …and not at 16 s
+      expect(await client.getAccessToken(API_RESOURCE)).not.toBe([...tokens][0]);
+      expect(refreshRequests(env.server)).toHaveLength(2);
+    } finally {
+      env.server.control.setTtl({ accessToken: 300 });
+    }
   });
 
   it('forceRefresh bypasses the cache, and concurrent forced calls share one request', async () => {

@@ -9,6 +9,7 @@ import {
   createRequestOptions,
   placeToken,
   toAudienceError,
+  usableUntil,
 } from '@audience/core/internal';
 import { clientAuthentication, type ClientCredentials } from './client-authentication.js';
 import { resolveServerSideOptions, requireString, type ServerSideOptions } from './service-options.js';
@@ -86,8 +87,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const background = new Map<string, BackgroundState>();
   const keyOfToken = new Map<string, string>();
 
-  const usable = (token: CachedToken): boolean => token.expiresAt - leewayMs > now();
-  const refreshAt = (token: CachedToken): number => token.obtainedAt + refreshAhead * (token.expiresAt - leewayMs - token.obtainedAt);
+  const usable = (token: CachedToken): boolean => usableUntil(token, leewayMs) > now();
+  const refreshAt = (token: CachedToken): number => token.obtainedAt + refreshAhead * (usableUntil(token, leewayMs) - token.obtainedAt);
 
   async function requestToken(resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
     const as = await metadata();

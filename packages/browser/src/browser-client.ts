@@ -36,8 +36,11 @@ export interface RedirectResult {
   readonly claims: IdTokenClaims;
 }
 
-/** The core client wired for a single-page app. */
-export interface BrowserClient extends Omit<OidcClient, 'signOut'> {
+/**
+ * The core client wired for a single-page app. Core's `handleCallback` is not part of it: a page completes a sign-in
+ * with `handleRedirectCallback`, which also cleans the address bar and checks `returnTo`.
+ */
+export interface BrowserClient extends Omit<OidcClient, 'signOut' | 'handleCallback'> {
   /**
    * Sends the browser to the authorization endpoint (authorization code + PKCE).
    *
@@ -110,8 +113,9 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   }
   onOtherTab.reload = () => client.reload().catch(() => undefined);
 
+  const { handleCallback, ...withoutHandleCallback } = client;
   return {
-    ...client,
+    ...withoutHandleCallback,
     async signIn(signInOptions = {}) {
       const { returnTo, ...rest } = signInOptions;
       const url = await client.buildSignInUrl({ ...rest, appState: { returnTo: returnTo ?? location.pathname + location.search + location.hash } });
@@ -124,7 +128,7 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
         throw new AudienceError('ERR_CALLBACK', `This page (${here.pathname}) is not the redirect URI ${expected.href}`);
       }
       try {
-        const { claims, appState } = await client.handleCallback(here);
+        const { claims, appState } = await handleCallback(here);
         return { claims, returnTo: sameOriginPath((appState as { returnTo?: unknown } | undefined)?.returnTo, here.origin) };
       } finally {
         // The code is single-use and the state consumed: keep neither in the address bar or the history.

@@ -20,9 +20,10 @@ export interface ClientContext {
   /**
    * Runs `fn` holding this client's one session lock (issuer + client, not per user): every write of the session
    * record (sign-in, refresh, invalidate, sign-out) and every use of its refresh token happens inside it, so a check
-   * of the stored record and the write that follows are never interleaved with another writer's.
+   * of the stored record and the write that follows are never interleaved with another writer's. `held` tells
+   * whether the lock is still this caller's (see {@link LockFn}).
    */
-  withSessionLock<T>(fn: (held: AbortSignal) => Promise<T>): Promise<T>;
+  withSessionLock<T>(fn: (held: () => Promise<boolean>) => Promise<T>): Promise<T>;
 }
 
 /** The oauth4webapi client metadata, with the clock skew that makes oauth4webapi use our clock. */

@@ -3,14 +3,14 @@
  * write of a session record and every use of its refresh token. The browser package passes a Web Lock so that tabs
  * take turns; a server can pass a distributed lock.
  *
- * `fn` gets a signal that a lock implementation aborts when it loses the lock before `fn` settles (another holder
- * took it over, e.g. after a lease expired). Audience checks it before it sends a refresh token and before it writes,
- * and does neither once it is aborted. A lock that cannot be lost may pass a signal that never aborts.
+ * `fn` gets `held`: it asks the lock's source of truth whether this holder still holds the lock (another holder may
+ * have taken it over, e.g. after a lease expired or a tab hung). Audience calls it right before it sends a refresh
+ * token and right before it writes the session, and does neither when it answers false. A lock that cannot be lost
+ * answers true.
  */
-export type LockFn = <T>(name: string, fn: (held: AbortSignal) => Promise<T>) => Promise<T>;
+export type LockFn = <T>(name: string, fn: (held: () => Promise<boolean>) => Promise<T>) => Promise<T>;
 
-/** The signal of a lock that is never lost. */
-const NEVER_LOST = new AbortController().signal;
+const ALWAYS_HELD = async (): Promise<boolean> => true;
 
 /**
  * A lock that serialises callers within this JavaScript realm (one tab, one process): each name is a queue.
@@ -20,9 +20,9 @@ const NEVER_LOST = new AbortController().signal;
  */
 export function createInProcessLock(): LockFn {
   const tails = new Map<string, Promise<unknown>>();
-  return async <T>(name: string, fn: (held: AbortSignal) => Promise<T>): Promise<T> => {
+  return async <T>(name: string, fn: (held: () => Promise<boolean>) => Promise<T>): Promise<T> => {
     const previous = tails.get(name) ?? Promise.resolve();
-    const start = (): Promise<T> => fn(NEVER_LOST);
+    const start = (): Promise<T> => fn(ALWAYS_HELD);
     const run = previous.then(start, start);
     const tail = run.catch(() => undefined);
     tails.set(name, tail);

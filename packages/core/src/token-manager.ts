@@ -93,7 +93,7 @@ export class TokenManager {
   }
 
   async #refreshLocked(
-    held: AbortSignal,
+    held: () => Promise<boolean>,
     sessionId: string,
     key: string,
     resource: string | undefined,
@@ -118,8 +118,8 @@ export class TokenManager {
     if (resource !== undefined) additionalParameters['resource'] = resource; // RFC 8707 §2.2
     if (scopes && scopes.length > 0) additionalParameters['scope'] = scopes.join(' ');
     const requestedAt = options.now();
-    // A lock that was taken over (its holder looked dead) is no licence to spend the refresh token.
-    if (held.aborted) return RETRY;
+    // A lock that was taken over (this holder looked dead) is no licence to spend the refresh token.
+    if (!(await held())) return RETRY;
     let response: Response;
     try {
       response = await oauth.refreshTokenGrantRequest(as, this.#ctx.client(), this.#ctx.clientAuth, session.refreshToken, {
@@ -142,7 +142,7 @@ export class TokenManager {
       }
       // A 200 answer that failed validation has still spent the old refresh token: keep the rotated one.
       const rotated = await rotatedRefreshToken(copy);
-      if (rotated !== undefined && !held.aborted) await this.#write(session, { ...session, refreshToken: rotated });
+      if (rotated !== undefined) await this.#write(held, session, { ...session, refreshToken: rotated });
       throw error;
     }
 
@@ -163,21 +163,25 @@ export class TokenManager {
     } catch (err) {
       failure = toAudienceError(err, step);
     }
-    if (held.aborted) return RETRY;
-    await this.#write(session, next);
+    if (!(await this.#write(held, session, next))) return RETRY;
     if (!result) throw failure ?? new AudienceError('ERR_SERVER_RESPONSE', `${step}: no usable token`);
     if (failure) throw failure;
     return result;
   }
 
-  /** Writes the next version of `session`, under the session lock, unless another sign-in or a sign-out replaced it. */
-  async #write(session: StoredSession, next: StoredSession): Promise<void> {
+  /**
+   * Writes the next version of `session`, under the session lock, unless another sign-in or a sign-out replaced it.
+   * Returns false, writing nothing, when the lock is no longer this caller's.
+   */
+  async #write(held: () => Promise<boolean>, session: StoredSession, next: StoredSession): Promise<boolean> {
     const latest = await this.#ctx.readSession();
+    if (!(await held())) return false;
     if (latest?.id !== session.id) {
       throw new AudienceError('ERR_LOGIN_REQUIRED', 'The session ended while its tokens were being refreshed');
     }
     await this.#ctx.options.store.set(SESSION_KEY, next);
     this.#hooks.sessionUpdated(next);
+    return true;
   }
 
   /** A refresh response may carry a new ID token: its signature is checked and it must be about the same user. */
@@ -207,7 +211,7 @@ export class TokenManager {
     if (!session || !Object.values(session.tokens).some((t) => t.accessToken === token)) return;
     await this.#ctx.withSessionLock(async (held) => {
       const current = await this.#ctx.readSession();
-      if (!current || held.aborted) return;
+      if (!current || !(await held())) return;
       const tokens = Object.fromEntries(Object.entries(current.tokens).filter(([, t]) => t.accessToken !== token));
       await this.#ctx.options.store.set(SESSION_KEY, { ...current, tokens });
     });

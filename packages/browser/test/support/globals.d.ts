@@ -1,4 +1,4 @@
-import type { AuthState, BrowserClient } from '@audience/browser';
+import type { AuthState, BrowserClient, createWebLock } from '@audience/browser';
 
 declare global {
   interface Window {
@@ -6,6 +6,7 @@ declare global {
       auth: BrowserClient;
       states: AuthState[];
       sameOriginPath(value: unknown, origin: string): string;
+      createWebLock: typeof createWebLock;
       ready: Promise<void>;
       webStorage(): { local: number; session: number; cookie: string };
       readSession(): Promise<unknown>;

@@ -8,7 +8,8 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDevServer, walkSignIn, type DevServer } from '@audience/dev-server';
+import { CLIENTS, SERVICE_SECRET, startDevServer, walkSignIn, type DevServer } from '@audience/dev-server';
+import { createServiceClient } from '@audience/node';
 import { launchChromium } from '../../packages/browser/test/support/chromium.js';
 import { startExampleApi, type ExampleApi } from '../api/src/index.js';
 import { coreExample } from '../core/src/index.js';
@@ -100,7 +101,14 @@ describe('examples', () => {
 
   it('API: answers 401 without a token and 403 without the scope', async () => {
     expect((await fetch(`${api.url}/api/items`)).status).toBe(401);
-    expect((await fetch(`${api.url}/nope`)).status).toBe(404);
+    const service = createServiceClient({ issuer: idp.issuer, clientId: CLIENTS.service, clientSecret: SERVICE_SECRET, dangerouslyAllowInsecureHttp: true });
+    const readOnly = await service.getAccessToken('https://api.example.com', { scopes: ['read'] });
+    const headers = { authorization: `Bearer ${readOnly}` };
+    expect((await fetch(`${api.url}/api/items`, { headers })).status).toBe(200);
+    const write = await fetch(`${api.url}/api/items`, { method: 'POST', headers });
+    expect(write.status).toBe(403);
+    expect(write.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", scope="write"/);
+    expect((await fetch(`${api.url}/nope`, { headers })).status).toBe(404);
   });
 
   it('web app: signs in on the server and shows the user and an API call', async () => {
@@ -109,10 +117,15 @@ describe('examples', () => {
     const callback = await walkSignIn(login.headers.get('location')!);
     const back = await fetch(callback, { redirect: 'manual', headers: { cookie } });
     expect(back.headers.get('location')).toBe('/');
-    const home = await (await fetch(`${webapp.url}/`, { headers: { cookie } })).text();
+    const session = (back.headers.get('set-cookie') ?? '').split(';')[0]!; // a new id once signed in
+    const home = await (await fetch(`${webapp.url}/`, { headers: { cookie: session } })).text();
     expect(home).toContain('Signed in as <strong>Alice Example</strong>');
     expect(home).toMatch(/&#34;aud&#34;: \[\s*&#34;https:\/\/api\.example\.com&#34;/);
     expect(home).toMatch(/&#34;sub&#34;: &#34;alice&#34;/);
+    expect(home).toContain('<form method="post" action="/logout">');
+    const out = await fetch(`${webapp.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: session, origin: webapp.url } });
+    expect(out.status).toBe(302);
+    expect(await (await fetch(`${webapp.url}/`, { headers: { cookie: session } })).text()).toContain('You are signed out');
   });
 
   it('SPA: signs in in Chromium, fetches userinfo, and calls both APIs with their own JWTs', async () => {

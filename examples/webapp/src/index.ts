@@ -16,7 +16,7 @@ function page(res: ServerResponse, body: string): void {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
   res.end(`<!doctype html><meta charset="utf-8"><title>Audience web app example</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2030}
-a.button{display:inline-block;padding:.5rem 1rem;border-radius:6px;background:#3b5bdb;color:#fff;text-decoration:none}
+.button{display:inline-block;padding:.5rem 1rem;border:0;border-radius:6px;background:#3b5bdb;color:#fff;font:inherit;text-decoration:none;cursor:pointer}
 pre{background:#f1f3f5;padding:1rem;border-radius:6px;overflow:auto}</style>
 <h1>Server-side web app</h1>${body}`);
 }
@@ -43,7 +43,7 @@ export async function startExampleWebApp(options: { issuer: string; apiUrl: stri
       if (path === '/login') return webapp.signIn(req, res, { returnTo: '/' });
       if (path === '/logout') return webapp.signOut(req, res);
       if (path === '/callback') {
-        const { returnTo } = await webapp.handleCallback(req);
+        const { returnTo } = await webapp.handleCallback(req, res);
         res.writeHead(302, { location: returnTo }).end();
         return;
       }
@@ -55,7 +55,7 @@ export async function startExampleWebApp(options: { issuer: string; apiUrl: stri
       const api = await fetch(`${options.apiUrl}/api/items`, { headers: { authorization: `Bearer ${token}` } });
       page(res, `<p>Signed in as <strong>${escape(String(profile.name ?? user.sub))}</strong> (<code>${escape(user.sub)}</code>).</p>
 <h2>GET /api/items with the session's token for ${API}</h2><pre id="api">${escape(JSON.stringify(await api.json(), null, 2))}</pre>
-<p><a class="button" href="/logout">Sign out</a></p>`);
+<form method="post" action="/logout"><button class="button" type="submit">Sign out</button></form>`);
     })().catch((err: unknown) => {
       if (isAudienceError(err, 'ERR_LOGIN_REQUIRED')) return page(res, '<p>Your session ended.</p><p><a class="button" href="/login">Sign in again</a></p>');
       res.writeHead(isAudienceError(err) ? 400 : 500, { 'content-type': 'text/plain' }).end(String(err));

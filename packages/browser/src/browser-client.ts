@@ -101,7 +101,6 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   let client: OidcClient;
   try {
     client = createOidcClient({
-      timeoutMs: 10_000,
       ...options,
       redirectUri,
       store: shared.store,

@@ -1,8 +1,7 @@
 import * as oauth from 'oauth4webapi';
-import { createDiscovery } from './discovery.js';
 import { createInProcessLock } from './lock.js';
 import type { ResolvedOptions } from './options.js';
-import { createRequestOptions, type RequestOptions } from './request-options.js';
+import type { RequestOptions } from './request-options.js';
 import { SESSION_KEY, asSession, type StoredSession } from './session.js';
 
 /** What every protocol step of one client shares: options, server metadata, request options, store access. */
@@ -32,13 +31,13 @@ export function clientWithClock(clientId: string, now: () => number): oauth.Clie
 }
 
 export function createClientContext(options: ResolvedOptions): ClientContext {
-  const http = createRequestOptions(options);
+  const { http, metadata } = options.issuerContext;
   const lock = options.lock ?? createInProcessLock();
   return {
     options,
     clientAuth: options.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(options.clientSecret),
     http,
-    metadata: createDiscovery(options.issuer, http, options.now),
+    metadata,
     client: () => clientWithClock(options.clientId, options.now),
     readSession: async () => asSession(await options.store.get(SESSION_KEY)),
     withSessionLock: (fn) => lock(`audience:session:${options.issuer.href}:${options.clientId}`, fn),

@@ -5,5 +5,6 @@ export { clientWithClock } from './client-context.js';
 export { toAudienceError } from './to-audience-error.js';
 export { placeToken, type PlacedToken } from './token-placement.js';
 export { SESSION_KEY, cacheKey, usableUntil } from './session.js';
-export { assertResource, assertScopes, resolveOptions, warnInsecure } from './options.js';
+export { assertResource, assertScopes, resolveOptions } from './options.js';
 export { sameOriginPath } from './return-to.js';
+export { TRANSACTION_TTL_MS } from './sign-in.js';

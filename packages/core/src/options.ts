@@ -1,11 +1,16 @@
 import { AudienceError } from './errors.js';
 import type { LockFn } from './lock.js';
+import { createIssuerContext, isIssuerContext, type IssuerContext } from './issuer-context.js';
 import type { KeyValueStore } from './store.js';
 
 /** Options of {@link createOidcClient}. */
 export interface OidcClientOptions {
-  /** The issuer identifier; discovery is read from `{issuer}/.well-known/openid-configuration`. Must be https. */
-  readonly issuer: string;
+  /**
+   * The issuer identifier (discovery is read from `{issuer}/.well-known/openid-configuration`; must be https), or an
+   * {@link IssuerContext} shared with other clients of the same issuer. With a context, `fetch`, `now`, `timeoutMs`
+   * and `dangerouslyAllowInsecureHttp` are the context's and must not be given here.
+   */
+  readonly issuer: string | IssuerContext;
   readonly clientId: string;
   /** Where the server sends the browser back with the authorization response. */
   readonly redirectUri: string;
@@ -25,7 +30,7 @@ export interface OidcClientOptions {
   readonly now?: () => number;
   /** A token is treated as expired this many seconds before it expires; default 30. */
   readonly expiryLeewaySeconds?: number;
-  /** Abort a request to the server after this many milliseconds; default 30 000. */
+  /** Abort a request to the server after this many milliseconds; default 10 000. */
   readonly timeoutMs?: number;
   /** Send authorization requests through PAR (RFC 9126) even when the server does not require it. */
   readonly usePushedAuthorizationRequests?: boolean;
@@ -40,6 +45,7 @@ export interface OidcClientOptions {
 
 export interface ResolvedOptions {
   readonly issuer: URL;
+  readonly issuerContext: IssuerContext;
   readonly clientId: string;
   readonly redirectUri: string;
   readonly postLogoutRedirectUri: string | undefined;
@@ -47,13 +53,10 @@ export interface ResolvedOptions {
   readonly resources: readonly string[];
   readonly store: KeyValueStore;
   readonly lock: LockFn | undefined;
-  readonly fetch: typeof fetch | undefined;
   readonly now: () => number;
   readonly leewayMs: number;
-  readonly timeoutMs: number;
   readonly usePar: boolean;
   readonly clientSecret: string | undefined;
-  readonly insecure: boolean;
 }
 
 function invalid(path: string, rule: string): AudienceError {
@@ -102,36 +105,38 @@ function positiveNumber(value: unknown, path: string, fallback: number, allowZer
   return value;
 }
 
-const warnedInsecure = new Set<string>();
-
-/** Says loudly, once per issuer, that the development-only http switch is on. */
-export function warnInsecure(issuer: URL): void {
-  if (warnedInsecure.has(issuer.href)) return;
-  warnedInsecure.add(issuer.href);
-  console.warn(`Audience: dangerouslyAllowInsecureHttp is on for ${issuer.href}. Tokens travel unencrypted; use it only for local development.`);
-}
-
 /** Validates the public options once, at the boundary, with messages that quote the option path. */
 export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
-  const insecure = options.dangerouslyAllowInsecureHttp === true;
   const store = options.store as Partial<KeyValueStore> | undefined;
   if (!store || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
     throw invalid('options.store', 'must have get, set and delete functions');
   }
-  for (const fn of ['lock', 'fetch', 'now'] as const) {
-    if (options[fn] !== undefined && typeof options[fn] !== 'function') throw invalid(`options.${fn}`, 'must be a function');
+  if (options.lock !== undefined && typeof options.lock !== 'function') throw invalid('options.lock', 'must be a function');
+  let issuerContext: IssuerContext;
+  if (isIssuerContext(options.issuer)) {
+    for (const name of ['fetch', 'now', 'timeoutMs', 'dangerouslyAllowInsecureHttp'] as const) {
+      if (options[name] !== undefined) throw invalid(`options.${name}`, 'cannot be set with an issuer context: it is the context\'s');
+    }
+    issuerContext = options.issuer;
+  } else {
+    issuerContext = createIssuerContext({
+      issuer: options.issuer,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.dangerouslyAllowInsecureHttp === undefined ? {} : { dangerouslyAllowInsecureHttp: options.dangerouslyAllowInsecureHttp }),
+    });
   }
   const scopes = options.scopes === undefined ? ['openid', 'offline_access', 'profile'] : assertScopes(options.scopes, 'options.scopes');
   if (!scopes.includes('openid')) throw invalid('options.scopes', 'must include "openid"');
   const resources = (options.resources ?? []).map((r, i) => assertResource(r, `options.resources[${i}]`));
-  const issuer = absoluteUrl(options.issuer, 'options.issuer', insecure);
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
   if (options.clientSecret !== undefined) nonEmptyString(options.clientSecret, 'options.clientSecret');
-  if (insecure) warnInsecure(issuer);
   return {
-    issuer,
+    issuer: issuerContext.issuer,
+    issuerContext,
     clientId: nonEmptyString(options.clientId, 'options.clientId'),
     redirectUri,
     postLogoutRedirectUri: options.postLogoutRedirectUri,
@@ -139,12 +144,9 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
     resources,
     store: options.store,
     lock: options.lock,
-    fetch: options.fetch,
-    now: options.now ?? Date.now,
+    now: issuerContext.now,
     leewayMs: positiveNumber(options.expiryLeewaySeconds, 'options.expiryLeewaySeconds', 30, true) * 1000,
-    timeoutMs: positiveNumber(options.timeoutMs, 'options.timeoutMs', 30_000),
     usePar: options.usePushedAuthorizationRequests === true,
     clientSecret: options.clientSecret,
-    insecure,
   };
 }

@@ -52,7 +52,7 @@ function asTransaction(value: unknown): SignInTransaction | undefined {
 }
 
 /** A pending sign-in is accepted for this long. */
-const TRANSACTION_TTL_MS = 15 * 60 * 1000;
+export const TRANSACTION_TTL_MS: number = 15 * 60 * 1000;
 
 const RESERVED = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'resource', 'request_uri']);
 

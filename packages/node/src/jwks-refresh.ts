@@ -7,19 +7,19 @@ const REFILL_MS = 10_000;
 /** How many `kid`s still unknown after a refetch are remembered (and refused without another refetch). */
 const MAX_UNKNOWN_KIDS = 1000;
 
+/** A `kid` still unknown after a refetch is refused without asking again for as long as oauth4webapi keeps a JWKS. */
+const REMEMBER_UNKNOWN_MS = 300_000;
+
 /**
  * Key rotation for an API that verifies JWTs offline (RFC 9068) against the issuer's JWKS through oauth4webapi.
  *
- * - One JWKS request at a time: concurrent downloads of the same URL share one response (a cold start with 200
- *   verifications makes one request).
  * - A token signed with a `kid` that is not in the cached set makes the set be refetched at once (oauth4webapi alone
  *   would wait until the set is a minute old), single-flight, and the token is verified against the new set.
  * - A flood of made-up `kid`s does not become a flood of requests: a `kid` still unknown after a refetch is
- *   remembered until the set changes, and refetches are bounded by a token bucket (a burst of 3, then one per 10 s).
+ *   remembered for 5 minutes, and refetches are bounded by a token bucket (a burst of 3, then one per 10 s).
+ * (Concurrent downloads of the JWKS already share one request: see the issuer context's request options.)
  */
 export interface JwksRefresh {
-  /** Wraps the fetch of every request to the issuer so that concurrent GETs of one URL share one response. */
-  fetch(inner: (url: string, init: RequestInit) => Promise<Response>): (url: string, init: RequestInit) => Promise<Response>;
   /**
    * Runs a verification with the server metadata whose JWKS cache is current; on an unknown `kid`, refetches the
    * JWKS once (if allowed) and runs it again.
@@ -40,8 +40,7 @@ function unknownKid(err: unknown): string | undefined {
  * @see RFC 7517 §5 (JWK Set), RFC 7515 §4.1.4 (`kid`), RFC 9068 §4
  */
 export function createJwksRefresh(now: () => number): JwksRefresh {
-  const downloads = new Map<string, Promise<{ body: ArrayBuffer; status: number; statusText: string; headers: Headers }>>();
-  const unknownKids = new Set<string>();
+  const unknownKids = new Map<string, number>();
   let tokens = BURST;
   let refilledAt = now();
   // oauth4webapi caches the JWKS per metadata object: a fresh copy of the metadata is a fresh (empty) JWKS cache.
@@ -62,31 +61,13 @@ export function createJwksRefresh(now: () => number): JwksRefresh {
   };
 
   return {
-    fetch: (inner) => async (url, init) => {
-      if ((init.method ?? 'GET') !== 'GET') return inner(url, init);
-      let download = downloads.get(url);
-      if (!download) {
-        download = (async () => {
-          const response = await inner(url, init);
-          return { body: await response.arrayBuffer(), status: response.status, statusText: response.statusText, headers: response.headers };
-        })();
-        downloads.set(url, download);
-        void download.then(
-          () => unknownKids.clear(), // the set may have changed: every kid gets its chance again
-          () => undefined,
-        ).finally(() => downloads.delete(url));
-      }
-      const { body, status, statusText, headers } = await download;
-      return new Response(body.slice(0), { status, statusText, headers });
-    },
-
     async verify(as, run) {
       const started = current(as);
       try {
         return await run(started.copy);
       } catch (err) {
         const kid = unknownKid(err);
-        if (kid === undefined || unknownKids.has(kid)) throw err;
+        if (kid === undefined || now() - (unknownKids.get(kid) ?? -Infinity) < REMEMBER_UNKNOWN_MS) throw err;
         const latest = current(as);
         if (latest.generation === started.generation) {
           if (!takeToken()) throw err;
@@ -96,8 +77,8 @@ export function createJwksRefresh(now: () => number): JwksRefresh {
           return await run(view!.copy);
         } catch (retryErr) {
           if (unknownKid(retryErr) === kid) {
-            if (unknownKids.size >= MAX_UNKNOWN_KIDS) unknownKids.delete(unknownKids.values().next().value!);
-            unknownKids.add(kid);
+            if (unknownKids.size >= MAX_UNKNOWN_KIDS) unknownKids.delete(unknownKids.keys().next().value!);
+            unknownKids.set(kid, now());
           }
           throw retryErr;
         }

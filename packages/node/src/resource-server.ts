@@ -1,9 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import { AudienceError } from '@audience/core';
-import { clientWithClock, createDiscovery, createRequestOptions, toAudienceError } from '@audience/core/internal';
+import { clientWithClock, toAudienceError } from '@audience/core/internal';
 import { DEFAULT_MAX_ENTRIES, createIntrospectionCache } from './introspection-cache.js';
 import { createJwksRefresh } from './jwks-refresh.js';
-import { resolveServerSideOptions, requireString, type ServerSideOptions } from './service-options.js';
+import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';
 
 /** Options of {@link createResourceServer}. */
 export interface ResourceServerOptions extends ServerSideOptions {
@@ -90,18 +90,15 @@ function claimsFrom(payload: Record<string, unknown>): AccessTokenClaims {
  * const claims = await api.verifyAccessToken(request, { requiredScopes: ['read'] });
  */
 export function createResourceServer(options: ResourceServerOptions): ResourceServer {
-  const base = resolveServerSideOptions(options);
+  const context = issuerContextOf(options);
   const audience = requireString(options.audience, 'options.audience');
   const toleranceSeconds = options.clockToleranceSeconds ?? 30;
   const cacheSeconds = options.introspectionCacheSeconds ?? 0;
   if (!(typeof cacheSeconds === 'number' && cacheSeconds >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.introspectionCacheSeconds" must be a number ≥ 0');
   const maxEntries = options.introspectionCacheMaxEntries ?? DEFAULT_MAX_ENTRIES;
   if (!(Number.isInteger(maxEntries) && maxEntries > 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.introspectionCacheMaxEntries" must be a positive integer');
-  const { now } = base;
+  const { now, http, metadata } = context;
   const keys = createJwksRefresh(now);
-  const innerFetch = base.fetch;
-  const http = createRequestOptions({ ...base, fetch: keys.fetch((url, init) => (innerFetch ?? globalThis.fetch)(url, init)) as typeof fetch });
-  const metadata = createDiscovery(base.issuer, http, now);
   // The request is only a carrier of the Authorization header for oauth4webapi; its URL is not checked for Bearer
   // tokens, and an audience need not be a URL.
   const carrierUrl = URL.canParse(audience) ? audience : 'https://resource-server.invalid/';

@@ -5,14 +5,12 @@ import {
   assertScopes,
   cacheKey,
   clientWithClock,
-  createDiscovery,
-  createRequestOptions,
   placeToken,
   toAudienceError,
   usableUntil,
 } from '@audience/core/internal';
 import { clientAuthentication, type ClientCredentials } from './client-authentication.js';
-import { resolveServerSideOptions, requireString, type ServerSideOptions } from './service-options.js';
+import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';
 import { createMemoryTokenCache, type CachedToken, type TokenCacheStore } from './token-cache.js';
 
 /** Options of {@link createServiceClient}. */
@@ -72,7 +70,7 @@ interface BackgroundState {
  * const token = await service.getAccessToken('https://api.example.com');
  */
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
-  const base = resolveServerSideOptions(options);
+  const context = issuerContextOf(options);
   const clientId = requireString(options.clientId, 'options.clientId');
   const auth = clientAuthentication(options);
   const refreshAhead = options.refreshAhead ?? 0.8;
@@ -80,9 +78,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const leewayMs = (options.expiryLeewaySeconds ?? 30) * 1000;
   if (!(leewayMs >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.expiryLeewaySeconds" must be a number ≥ 0');
   const cache = options.cache ?? createMemoryTokenCache();
-  const { now } = base;
-  const http = createRequestOptions(base);
-  const metadata = createDiscovery(base.issuer, http, now);
+  const { now, http, metadata } = context;
   const inflight = new Map<string, Promise<CachedToken>>();
   const background = new Map<string, BackgroundState>();
   const keyOfToken = new Map<string, string>();

@@ -1,10 +1,12 @@
-import { AudienceError } from '@audience/core';
-import { warnInsecure } from '@audience/core/internal';
+import { AudienceError, createIssuerContext, isIssuerContext, type IssuerContext } from '@audience/core';
 
 /** Options shared by the Node clients that talk to one issuer. */
 export interface ServerSideOptions {
-  /** The issuer identifier (https). */
-  readonly issuer: string;
+  /**
+   * The issuer identifier (https), or an {@link IssuerContext} shared with the app's other clients of that issuer
+   * (then `fetch`, `now`, `timeoutMs` and `dangerouslyAllowInsecureHttp` are the context's).
+   */
+  readonly issuer: string | IssuerContext;
   /** The fetch implementation; looked up on every request, default `globalThis.fetch`. */
   readonly fetch?: typeof fetch;
   /** The clock, in epoch milliseconds; default `Date.now`. */
@@ -15,18 +17,27 @@ export interface ServerSideOptions {
   readonly dangerouslyAllowInsecureHttp?: boolean;
 }
 
-/** Checks the shared options; messages quote the option path. */
-export function resolveServerSideOptions(options: ServerSideOptions): { issuer: URL; insecure: boolean; now: () => number; timeoutMs: number; fetch: typeof fetch | undefined } {
+/**
+ * The issuer context of a Node client: the one it was given, or one built from its options.
+ *
+ * @throws {AudienceError} `ERR_INVALID_OPTION`, naming the option.
+ */
+export function issuerContextOf(options: ServerSideOptions): IssuerContext {
   if (typeof options !== 'object' || options === null) throw new AudienceError('ERR_INVALID_OPTION', '"options" must be an object');
-  const insecure = options.dangerouslyAllowInsecureHttp === true;
-  const issuer = typeof options.issuer === 'string' && URL.canParse(options.issuer) ? new URL(options.issuer) : undefined;
-  if (!issuer || !(issuer.protocol === 'https:' || (insecure && issuer.protocol === 'http:'))) {
-    throw new AudienceError('ERR_INVALID_OPTION', '"options.issuer" must be an absolute https URL (http only with dangerouslyAllowInsecureHttp, for local development)');
+  if (isIssuerContext(options.issuer)) {
+    for (const name of ['fetch', 'now', 'timeoutMs', 'dangerouslyAllowInsecureHttp'] as const) {
+      if (options[name] !== undefined) throw new AudienceError('ERR_INVALID_OPTION', `"options.${name}" cannot be set with an issuer context: it is the context's`);
+    }
+    return options.issuer;
   }
-  if (insecure) warnInsecure(issuer);
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!(typeof timeoutMs === 'number' && timeoutMs > 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.timeoutMs" must be a positive number');
-  return { issuer, insecure, now: options.now ?? Date.now, timeoutMs, fetch: options.fetch };
+  const { issuer, fetch, now, timeoutMs, dangerouslyAllowInsecureHttp } = options;
+  return createIssuerContext({
+    issuer,
+    ...(fetch === undefined ? {} : { fetch }),
+    ...(now === undefined ? {} : { now }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(dangerouslyAllowInsecureHttp === undefined ? {} : { dangerouslyAllowInsecureHttp }),
+  });
 }
 
 export function requireString(value: unknown, path: string): string {

@@ -8,12 +8,13 @@ import {
   type GetAccessTokenOptions,
   type IdTokenClaims,
   type KeyValueStore,
+  type LockFn,
   type OidcClient,
   type SignInOptions,
   type UserInfo,
 } from '@audience/core';
-import { resolveOptions, sameOriginPath } from '@audience/core/internal';
-import { requireString, type ServerSideOptions } from './service-options.js';
+import { SESSION_KEY, TRANSACTION_TTL_MS, resolveOptions, sameOriginPath } from '@audience/core/internal';
+import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';
 
 /** Options of {@link createWebAppClient}. */
 export interface WebAppClientOptions extends ServerSideOptions {
@@ -26,8 +27,10 @@ export interface WebAppClientOptions extends ServerSideOptions {
   readonly resources?: readonly string[];
   /** Where sessions live, keyed by session id; default in memory. Give it a TTL in production (Redis, a database). */
   readonly sessionStore?: KeyValueStore;
+  /** Held around every write of a session and every use of its refresh token; pass a distributed lock to share sessions between processes. */
+  readonly lock?: LockFn;
   readonly cookie?: {
-    /** Default `audience_session`. */
+    /** Default `__Host-audience_session` when `secure` (the browser then refuses it from a subdomain or over http), else `audience_session`. */
     readonly name?: string;
     /** Default true; set false only for http://localhost development. */
     readonly secure?: boolean;
@@ -37,7 +40,7 @@ export interface WebAppClientOptions extends ServerSideOptions {
 /** A server-side web app's sign-in and per-session tokens; the browser holds only an HttpOnly session cookie. */
 export interface WebAppClient {
   /**
-   * Starts a sign-in in a new session (a fresh id, so a planted cookie cannot fixate it) and redirects (302).
+   * Starts a sign-in in a new pending session (a fresh random id in the cookie) and redirects (302).
    *
    * @param req - the request.
    * @param res - the response; this method ends it.
@@ -47,41 +50,68 @@ export interface WebAppClient {
    */
   signIn(req: IncomingMessage, res: ServerResponse, options?: Omit<SignInOptions, 'appState'> & { readonly returnTo?: string }): Promise<void>;
   /**
-   * Completes the sign-in on the redirect URI (code exchange with the client secret, ID token validation).
+   * Completes the sign-in on the redirect URI (code exchange with the client secret, ID token validation), and
+   * issues a **new** session id in the cookie: the id the sign-in started with never names a signed-in session, so a
+   * cookie planted by an attacker (session fixation) is worth nothing. The caller then redirects to `returnTo`.
    *
    * @param req - the callback request.
+   * @param res - the response, which gets the new session cookie (not ended).
    * @returns the same-origin path to return to, and the ID token claims.
-   * @throws {AudienceError} `ERR_CALLBACK` (also without a session cookie), `ERR_ID_TOKEN`, `ERR_NETWORK`,
-   *   `ERR_SERVER_RESPONSE`.
-   * @see RFC 6749 §4.1.2, RFC 9207
+   * @throws {AudienceError} `ERR_CALLBACK` (also without the cookie of a pending sign-in), `ERR_ID_TOKEN`,
+   *   `ERR_NETWORK`, `ERR_SERVER_RESPONSE`.
+   * @see RFC 6749 §4.1.2, §10.12, RFC 9207
    */
-  handleCallback(req: IncomingMessage): Promise<{ readonly returnTo: string; readonly claims: IdTokenClaims }>;
-  /** @returns the signed-in user's ID token claims, or undefined without a live session. */
+  handleCallback(req: IncomingMessage, res: ServerResponse): Promise<{ readonly returnTo: string; readonly claims: IdTokenClaims }>;
+  /**
+   * @param req - the request.
+   * @returns the signed-in user's ID token claims, or undefined without a live session.
+   */
   getUser(req: IncomingMessage): Promise<IdTokenClaims | undefined>;
   /**
    * The session's access token for a resource (or the userinfo token); one refresh at a time per session, however
    * many requests of that session arrive together.
    *
+   * @param req - the request.
+   * @param resource - the API's resource indicator.
+   * @param options - `scopes`, `forceRefresh`.
+   * @returns the access token.
    * @throws {AudienceError} as `OidcClient.getAccessToken`; `ERR_LOGIN_REQUIRED` without a session.
    * @see RFC 8707 §2.2
    */
   getAccessToken(req: IncomingMessage, resource?: string, options?: GetAccessTokenOptions): Promise<string>;
-  /** @returns the userinfo claims of the session's user. @see OpenID Connect Core §5.3 */
+  /**
+   * @param req - the request.
+   * @returns the userinfo claims of the session's user.
+   * @throws {AudienceError} as `OidcClient.fetchUserInfo`.
+   * @see OpenID Connect Core §5.3
+   */
   fetchUserInfo(req: IncomingMessage): Promise<UserInfo>;
   /**
-   * Revokes the refresh token, deletes the session, clears the cookie and redirects to the end-session endpoint.
+   * Signs out, for a `POST` from this app's own pages only (a cross-site form or link cannot sign the user out):
+   * revokes the refresh token, deletes the session, clears the cookie and redirects to the end-session endpoint.
+   * Anything else is answered 405 (not POST) or 403 (another origin) and changes nothing.
    *
-   * @see RFC 7009, OpenID Connect RP-Initiated Logout 1.0
+   * @param req - the request.
+   * @param res - the response; this method ends it.
+   * @see RFC 7009, OpenID Connect RP-Initiated Logout 1.0, https://www.w3.org/TR/fetch-metadata/
    */
   signOut(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 const MAX_CACHED_CLIENTS = 1000;
+/** Pending sign-ins kept at most; past it the oldest is dropped (a flood of /login hits stays bounded). */
+const MAX_PENDING_SIGN_INS = 10_000;
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 function cookieValue(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined; // a malformed value (%E0%A4%A) is no session, not a 500
+    }
   }
   return undefined;
 }
@@ -91,18 +121,12 @@ function appendSetCookie(res: ServerResponse, cookie: string): void {
   res.setHeader('set-cookie', [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), cookie]);
 }
 
-/** A view of the session store holding one session's keys. */
-function sessionView(store: KeyValueStore, sid: string): KeyValueStore {
-  return {
-    get: (key) => store.get(`${sid}:${key}`),
-    set: (key, value) => store.set(`${sid}:${key}`, value),
-    delete: (key) => store.delete(`${sid}:${key}`),
-  };
-}
+const newSessionId = (): string => randomBytes(32).toString('base64url');
 
 /**
  * Creates the client of a server-side web app (a confidential client): auth code + PKCE on the server, sessions in a
- * pluggable server-side store, and an HttpOnly, SameSite=Lax session cookie holding only a random id.
+ * pluggable server-side store, and an HttpOnly, SameSite=Lax session cookie holding only a random id. All sessions
+ * share one issuer context (one discovery, one JWKS cache).
  *
  * @param options - issuer, client credentials, redirect URIs and session settings.
  * @returns the web-app client.
@@ -112,25 +136,64 @@ function sessionView(store: KeyValueStore, sid: string): KeyValueStore {
 export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
   requireString(options.clientSecret, 'options.clientSecret');
   const store = options.sessionStore ?? createMemoryStore();
-  const cookieName = options.cookie?.name ?? 'audience_session';
   const secure = options.cookie?.secure ?? true;
+  const cookieName = options.cookie?.name ?? (secure ? '__Host-audience_session' : 'audience_session');
   const appOrigin = new URL(requireString(options.redirectUri, 'options.redirectUri')).origin;
-  const lock = createInProcessLock();
+  const sharedLock = options.lock ?? createInProcessLock();
+  const issuer = issuerContextOf(options);
+  const { now } = issuer;
   const clients = new Map<string, OidcClient>();
-  const { cookie: _cookie, sessionStore: _store, ...core } = options;
+  const { cookie: _cookie, sessionStore: _store, lock: _lock, fetch: _fetch, now: _now, timeoutMs: _timeout, dangerouslyAllowInsecureHttp: _insecure, ...core } = options;
+  /** Store keys of pending sign-ins (their transactions), with when they were written. */
+  const pending = new Map<string, number>();
 
+  const forget = (key: string): void => {
+    pending.delete(key);
+    void store.delete(key).catch(() => undefined);
+  };
+  const sweep = (): void => {
+    const expired = now() - TRANSACTION_TTL_MS;
+    for (const [key, at] of pending) {
+      if (at > expired && pending.size < MAX_PENDING_SIGN_INS) break; // oldest first: the rest are newer
+      forget(key);
+    }
+  };
+
+  /**
+   * A client whose transactions live under the pending id and whose session lives under the session id; the lock is
+   * per session, so one user's refresh never waits for another's.
+   */
+  const makeClient = (pendingId: string, sid: string): OidcClient => {
+    const keyOf = (key: string): string => (key === SESSION_KEY ? `${sid}:${key}` : `${pendingId}:${key}`);
+    const view: KeyValueStore = {
+      get: (key) => store.get(keyOf(key)),
+      async set(key, value) {
+        await store.set(keyOf(key), value);
+        if (key !== SESSION_KEY) pending.set(keyOf(key), now());
+      },
+      async delete(key) {
+        pending.delete(keyOf(key));
+        await store.delete(keyOf(key));
+      },
+    };
+    return createOidcClient({ ...core, issuer, store: view, lock: (name, fn) => sharedLock(`${name}:${sid}`, fn) });
+  };
   const clientFor = (sid: string): OidcClient => {
     let client = clients.get(sid);
     if (!client) {
-      client = createOidcClient({ ...core, store: sessionView(store, sid), lock });
+      client = makeClient(sid, sid);
       if (clients.size >= MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value!);
       clients.set(sid, client);
     }
     return client;
   };
-  const sessionOf = (req: IncomingMessage): OidcClient | undefined => {
+  const sessionIdOf = (req: IncomingMessage): string | undefined => {
     const sid = cookieValue(req, cookieName);
-    return sid && /^[A-Za-z0-9_-]{43}$/.test(sid) ? clientFor(sid) : undefined;
+    return sid !== undefined && SESSION_ID.test(sid) ? sid : undefined;
+  };
+  const sessionOf = (req: IncomingMessage): OidcClient | undefined => {
+    const sid = sessionIdOf(req);
+    return sid === undefined ? undefined : clientFor(sid);
   };
   const setCookie = (res: ServerResponse, value: string, maxAge?: number): void =>
     appendSetCookie(res, `${cookieName}=${value}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${maxAge === undefined ? '' : `; Max-Age=${maxAge}`}`);
@@ -143,22 +206,34 @@ export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
     if (!client) throw new AudienceError('ERR_LOGIN_REQUIRED', 'No session cookie: sign in first');
     return client;
   };
+  /** A state-changing request from this app's own pages: not from another site (Fetch Metadata, then Origin). */
+  const sameOrigin = (req: IncomingMessage): boolean => {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined) return site === 'same-origin';
+    const origin = req.headers['origin'];
+    return origin === undefined || origin === appOrigin;
+  };
 
   // Validate the options once, now, rather than on the first request.
-  resolveOptions({ ...core, store });
+  resolveOptions({ ...core, issuer, store });
 
   return {
     async signIn(_req, res, signInOptions = {}) {
       const { returnTo, ...rest } = signInOptions;
-      const sid = randomBytes(32).toString('base64url');
-      const url = await clientFor(sid).buildSignInUrl({ ...rest, appState: { returnTo: returnTo ?? '/' } });
-      setCookie(res, sid);
+      sweep();
+      const pendingId = newSessionId();
+      const url = await makeClient(pendingId, pendingId).buildSignInUrl({ ...rest, appState: { returnTo: returnTo ?? '/' } });
+      setCookie(res, pendingId);
       redirect(res, url.href);
     },
-    async handleCallback(req) {
-      const client = sessionOf(req);
-      if (!client) throw new AudienceError('ERR_CALLBACK', 'The callback came without the session cookie set at sign-in');
-      const { claims, appState } = await client.handleCallback(new URL(req.url ?? '/', appOrigin));
+    async handleCallback(req, res) {
+      const pendingId = sessionIdOf(req);
+      if (!pendingId) throw new AudienceError('ERR_CALLBACK', 'The callback came without the session cookie set at sign-in');
+      // The signed-in session gets an id of its own, never the one the browser brought (session fixation).
+      const sid = newSessionId();
+      const { claims, appState } = await makeClient(pendingId, sid).handleCallback(new URL(req.url ?? '/', appOrigin));
+      clients.delete(pendingId);
+      setCookie(res, sid);
       return { claims, returnTo: sameOriginPath((appState as { returnTo?: unknown } | undefined)?.returnTo, appOrigin) };
     },
     async getUser(req) {
@@ -168,8 +243,18 @@ export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
     getAccessToken: async (req, resource, tokenOptions) => requireSession(req).getAccessToken(resource, tokenOptions),
     fetchUserInfo: async (req) => requireSession(req).fetchUserInfo(),
     async signOut(req, res) {
-      const sid = cookieValue(req, cookieName);
-      const client = sessionOf(req);
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Sign out with a POST from this site');
+        return;
+      }
+      if (!sameOrigin(req)) {
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Cross-site sign-out refused');
+        return;
+      }
+      const sid = sessionIdOf(req);
+      const client = sid === undefined ? undefined : clientFor(sid);
       const url = client ? await client.signOut() : undefined;
       if (sid) clients.delete(sid);
       setCookie(res, '', 0);

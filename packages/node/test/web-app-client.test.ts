@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { IncomingMessage, ServerResponse, createServer, type Server } from 'node:http';
+import { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_RESOURCE, BILLING_RESOURCE, CLIENTS, WEBAPP_SECRET, startDevServer, walkSignIn, type DevServer } from '@audience/dev-server';
-import { createWebAppClient, isAudienceError, type WebAppClient } from '@audience/node';
+import { createWebAppClient, isAudienceError, type KeyValueStore, type WebAppClient, type WebAppClientOptions } from '@audience/node';
 import { decodeJwt, systemClock } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -17,9 +18,9 @@ beforeAll(async () => {
   app = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const route = async (): Promise<void> => {
-      if (url.pathname === '/login') return webapp.signIn(req, res, { loginHint: url.searchParams.get('user') ?? 'alice', returnTo: '/me' });
+      if (url.pathname === '/login') return webapp.signIn(req, res, { loginHint: url.searchParams.get('user') ?? 'alice', returnTo: url.searchParams.get('returnTo') ?? '/me' });
       if (url.pathname === '/callback') {
-        const { returnTo } = await webapp.handleCallback(req);
+        const { returnTo } = await webapp.handleCallback(req, res);
         res.writeHead(302, { location: returnTo }).end();
         return;
       }
@@ -58,19 +59,36 @@ beforeEach(() => {
 });
 afterEach(() => clock.restore());
 
+const COOKIE = /^audience_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax$/;
+
+/** Starts a sign-in at the app: the pending session's cookie and the authorization URL. */
+async function startSignIn(user: string, returnTo = '/me'): Promise<{ cookie: string; authorizationUrl: string }> {
+  const login = await fetch(`${origin}/login?user=${user}&returnTo=${encodeURIComponent(returnTo)}`, { redirect: 'manual' });
+  const setCookie = login.headers.get('set-cookie') ?? '';
+  expect(setCookie).toMatch(COOKIE);
+  return { cookie: setCookie.split(';')[0]!, authorizationUrl: login.headers.get('location')! };
+}
+
+/** Completes a sign-in at the app's callback with the given cookie; returns the answer. */
+async function completeSignIn(authorizationUrl: string, cookie: string): Promise<Response> {
+  const callback = await walkSignIn(authorizationUrl);
+  expect(callback.origin).toBe(origin);
+  return fetch(callback, { redirect: 'manual', headers: { cookie } });
+}
+
 /** A browser: signs in through the app and the dev server, and returns the app's session cookie. */
 async function browserSignIn(user: string): Promise<string> {
-  const login = await fetch(`${origin}/login?user=${user}`, { redirect: 'manual' });
-  const setCookie = login.headers.get('set-cookie') ?? '';
-  expect(setCookie).toMatch(/^audience_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
-  const cookie = setCookie.split(';')[0]!;
-  const callback = await walkSignIn(login.headers.get('location')!);
-  expect(callback.origin).toBe(origin);
-  const back = await fetch(callback, { redirect: 'manual', headers: { cookie } });
+  const { cookie, authorizationUrl } = await startSignIn(user);
+  const back = await completeSignIn(authorizationUrl, cookie);
   expect(back.status).toBe(302);
   expect(back.headers.get('location')).toBe('/me');
-  return cookie;
+  const setCookie = back.headers.get('set-cookie') ?? '';
+  expect(setCookie).toMatch(COOKIE);
+  return setCookie.split(';')[0]!;
 }
+
+const logout = (cookie: string, headers: Record<string, string> = {}, method = 'POST') =>
+  fetch(`${origin}/logout`, { method, redirect: 'manual', headers: { cookie, ...headers } });
 
 const me = async (cookie: string) => (await fetch(`${origin}/me`, { headers: { cookie } })).json() as Promise<{ sub: string; token: string }>;
 
@@ -102,11 +120,85 @@ describe('createWebAppClient', () => {
   it('signs out: revokes, deletes the session and clears the cookie', async () => {
     const cookie = await browserSignIn('alice');
     idp.control.clearLog();
-    const out = await fetch(`${origin}/logout`, { redirect: 'manual', headers: { cookie } });
+    const out = await logout(cookie, { origin });
     expect(out.status).toBe(302);
     expect(new URL(out.headers.get('location')!).pathname).toBe('/session/end');
     expect(out.headers.get('set-cookie')).toMatch(/^audience_session=; .*Max-Age=0/);
     expect(idp.control.requests('revocation').map((r) => r.status)).toEqual([200]);
     expect((await fetch(`${origin}/me`, { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('the session id is replaced at the callback: a cookie planted by an attacker does not own the victim\'s session', async () => {
+    // The attacker starts a sign-in and plants its pending cookie in the victim's browser; the victim signs in.
+    const { cookie: planted, authorizationUrl } = await startSignIn('bob');
+    const back = await completeSignIn(authorizationUrl, planted);
+    expect(back.status).toBe(302);
+    const fresh = (back.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect(fresh).toMatch(/^audience_session=[\w-]{43}$/);
+    expect(fresh).not.toBe(planted);
+    expect((await me(fresh)).sub).toBe('bob');
+    expect((await fetch(`${origin}/me`, { headers: { cookie: planted } })).status).toBe(401);
+  });
+
+  it('a returnTo that normalises to another host (/.//evil.example/phish) is answered with Location /', async () => {
+    const { cookie, authorizationUrl } = await startSignIn('alice', '/.//evil.example/phish');
+    const back = await completeSignIn(authorizationUrl, cookie);
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe('/');
+  });
+
+  it.each(['%E0%A4%A', '%', 'a%ZZ'])('a malformed cookie value (%s) is no session: 401, not 500', async (value) => {
+    expect((await fetch(`${origin}/me`, { headers: { cookie: `audience_session=${value}` } })).status).toBe(401);
+  });
+
+  it('sign-out only by POST from the app itself: GET → 405, another site → 403, the session unchanged', async () => {
+    const cookie = await browserSignIn('alice');
+    idp.control.clearLog();
+    expect((await logout(cookie, {}, 'GET')).status).toBe(405);
+    expect((await logout(cookie, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await logout(cookie, { 'sec-fetch-site': 'cross-site', origin })).status).toBe(403);
+    expect((await logout(cookie, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect(idp.control.requests('revocation')).toHaveLength(0);
+    expect((await me(cookie)).sub).toBe('alice');
+    expect((await logout(cookie, { 'sec-fetch-site': 'same-origin', origin })).status).toBe(302);
+    expect((await fetch(`${origin}/me`, { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe('createWebAppClient defaults and bounds', () => {
+  const response = () => new ServerResponse(new IncomingMessage(new Socket()));
+  const request = () => new IncomingMessage(new Socket());
+  const options = (overrides: Partial<WebAppClientOptions> = {}): WebAppClientOptions => ({
+    issuer: idp.issuer,
+    clientId: CLIENTS.webapp,
+    clientSecret: WEBAPP_SECRET,
+    redirectUri: `${origin}/callback`,
+    dangerouslyAllowInsecureHttp: true,
+    ...overrides,
+  });
+
+  it('with secure cookies (the default) the cookie is a __Host- cookie', async () => {
+    const res = response();
+    await createWebAppClient(options()).signIn(request(), res);
+    expect(res.getHeader('set-cookie')).toEqual([expect.stringMatching(/^__Host-audience_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/)]);
+  });
+
+  it('5 000 unauthenticated /login hits: one discovery request, and pending sign-ins expire and are swept', async () => {
+    let time = Date.now();
+    const keys = new Map<string, unknown>();
+    const sessionStore: KeyValueStore = {
+      get: async (key) => keys.get(key) as never,
+      set: async (key, value) => void keys.set(key, value),
+      delete: async (key) => void keys.delete(key),
+    };
+    const app = createWebAppClient(options({ sessionStore, now: () => time }));
+    idp.control.clearLog();
+    for (let i = 0; i < 5_000; i++) await app.signIn(request(), response());
+    expect(idp.control.requests('discovery')).toHaveLength(1);
+    expect(idp.control.requests('jwks')).toHaveLength(0);
+    expect(keys.size).toBe(5_000); // one pending transaction each, nothing else
+    time += 16 * 60_000; // past the 15-minute life of a pending sign-in
+    await app.signIn(request(), response());
+    expect(keys.size).toBe(1);
   });
 });

@@ -44,7 +44,13 @@ export function clientAuthentication(credentials: ClientCredentials): () => Prom
         if (!algorithm || !jwk.d) {
           throw new AudienceError('ERR_INVALID_OPTION', '"options.privateKey" must be a private EC or RSA JWK with a supported "alg" (ES256, ES384, RS256, PS256)');
         }
-        const key = await crypto.subtle.importKey('jwk', jwk, algorithm, false, ['sign']);
+        let key: CryptoKey;
+        try {
+          key = await crypto.subtle.importKey('jwk', jwk, algorithm, false, ['sign']);
+        } catch {
+          // WebCrypto's message may quote key material: say only what was wrong.
+          throw new AudienceError('ERR_INVALID_OPTION', `"options.privateKey" is not a usable private ${jwk.kty ?? ''} JWK for ${jwk.alg ?? 'its algorithm'}`.replace('  ', ' '));
+        }
         return oauth.PrivateKeyJwt({ key, ...(jwk.kid ? { kid: jwk.kid } : {}) });
       })());
   }

@@ -38,7 +38,8 @@ export interface ServiceClient {
    * @param options - `scopes` to ask for.
    * @returns the access token.
    * @throws {AudienceError} `ERR_INVALID_OPTION`, `ERR_INVALID_RESOURCE`, `ERR_NETWORK`, `ERR_SERVER_RESPONSE`,
-   *   `ERR_OAUTH` (e.g. `invalid_client`).
+   *   `ERR_OAUTH` (e.g. `invalid_client`). After a failure, calls for the same API get that failure again without
+   *   a request until its backoff (1 s, doubling up to 30 s, or the server's `Retry-After`) has passed.
    * @see RFC 6749 §4.4, RFC 8707 §2
    */
   getAccessToken(resource: string, options?: { readonly scopes?: readonly string[] }): Promise<string>;
@@ -53,9 +54,29 @@ export interface ServiceClient {
   idle(): Promise<void>;
 }
 
-interface BackgroundState {
-  failures: number;
-  retryAt: number;
+/** The last failure of a key: callers share it until `retryAt` instead of sending a request each. */
+interface FailureState {
+  readonly error: AudienceError;
+  readonly failures: number;
+  readonly retryAt: number;
+}
+
+/** Backoff after consecutive failures: 1 s, 2 s, 4 s … up to 30 s; a `Retry-After` of up to 2 minutes is honoured. */
+const MAX_BACKOFF_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 120_000;
+
+/** The `Retry-After` of the response behind an oauth4webapi error, in ms (RFC 9110 §10.2.3: seconds or a date). */
+function retryAfterMs(err: unknown, now: number): number {
+  const response =
+    err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError
+      ? err.response
+      : err instanceof oauth.OperationProcessingError && err.cause instanceof Response
+        ? err.cause
+        : undefined;
+  const value = response?.headers.get('retry-after')?.trim();
+  if (!value) return 0;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : 0;
 }
 
 /**
@@ -80,7 +101,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const cache = options.cache ?? createMemoryTokenCache();
   const { now, http, metadata } = context;
   const inflight = new Map<string, Promise<CachedToken>>();
-  const background = new Map<string, BackgroundState>();
+  const failed = new Map<string, FailureState>();
+  const retryAfter = new WeakMap<AudienceError, number>();
   const keyOfToken = new Map<string, string>();
 
   const usable = (token: CachedToken): boolean => usableUntil(token, leewayMs) > now();
@@ -97,42 +119,50 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const response = await oauth.clientCredentialsGrantRequest(as, client, await auth(), parameters, http());
       tokens = await oauth.processClientCredentialsResponse(as, client, response);
     } catch (err) {
-      throw toAudienceError(err, `requesting a client-credentials token for ${resource}`);
+      const error = toAudienceError(err, `requesting a client-credentials token for ${resource}`);
+      retryAfter.set(error, retryAfterMs(err, now()));
+      throw error;
     }
     const placed = placeToken(tokens, requestedAt, resource, scopes, [resource]);
     if (placed.misplaced) throw new AudienceError('ERR_SERVER_RESPONSE', `The server returned ${placed.misplaced} when ${resource} was asked for`);
     return { accessToken: tokens.access_token, obtainedAt: requestedAt, expiresAt: placed.token.expiresAt, ...(tokens.scope ? { scope: tokens.scope } : {}) };
   }
 
-  /** One request per key at a time; the result is cached before anyone sees it. */
+  /**
+   * One request per key at a time; the result is cached before anyone sees it. A failure is shared by every caller
+   * of the key until its backoff has passed (no request each), and the backoff grows with consecutive failures.
+   */
   function fetchShared(key: string, resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
     let running = inflight.get(key);
-    if (!running) {
-      running = (async () => {
+    if (running) return running;
+    const failure = failed.get(key);
+    if (failure && now() < failure.retryAt) return Promise.reject(failure.error);
+    running = (async () => {
+      try {
         const token = await requestToken(resource, scopes);
         await cache.set(key, token);
+        failed.delete(key);
         for (const [old, oldKey] of keyOfToken) if (oldKey === key) keyOfToken.delete(old);
         keyOfToken.set(token.accessToken, key);
         return token;
-      })().finally(() => inflight.delete(key));
-      inflight.set(key, running);
-    }
+      } catch (err) {
+        const error = err instanceof AudienceError ? err : toAudienceError(err, `requesting a client-credentials token for ${resource}`);
+        const failures = (failed.get(key)?.failures ?? 0) + 1;
+        const backoff = Math.max(Math.min(1000 * 2 ** (failures - 1), MAX_BACKOFF_MS), retryAfter.get(error) ?? 0);
+        failed.set(key, { error, failures, retryAt: now() + backoff });
+        throw error;
+      }
+    })().finally(() => inflight.delete(key));
+    inflight.set(key, running);
     return running;
   }
 
   /** Starts one background refresh unless one runs or the last failure's backoff has not passed. */
   function refreshInBackground(key: string, resource: string, scopes: readonly string[] | undefined): void {
-    const state = background.get(key) ?? { failures: 0, retryAt: 0 };
-    if (inflight.has(key) || now() < state.retryAt) return;
-    background.set(key, state);
-    fetchShared(key, resource, scopes).then(
-      () => background.delete(key),
-      () => {
-        // Callers keep the still-valid token; retries back off 1 s, 2 s, 4 s … up to 30 s.
-        state.failures++;
-        state.retryAt = now() + Math.min(1000 * 2 ** (state.failures - 1), 30_000);
-      },
-    );
+    const failure = failed.get(key);
+    if (inflight.has(key) || (failure && now() < failure.retryAt)) return;
+    // Callers keep the still-valid token meanwhile; a failure only sets the backoff.
+    fetchShared(key, resource, scopes).catch(() => undefined);
   }
 
   return {

@@ -66,26 +66,86 @@ describe('createServiceClient against the real server', () => {
     expect(requests).toBeLessThanOrEqual(8);
   });
 
-  it('a failing background refresh keeps serving the valid token, then fails typed after expiry, then recovers', async () => {
+  it('a failing background refresh keeps serving the valid token, retried with a growing backoff, then fails typed after expiry, then recovers', async () => {
     server.control.setTtl({ accessToken: 100, clientCredentials: 100 });
     const service = serviceClient(server, { expiryLeewaySeconds: 10 });
     const first = await service.getAccessToken(API_RESOURCE);
     server.control.injectFault('token', { type: 'status', status: 500 });
     clock.advance(75); // past the refresh-ahead point
-    for (let i = 0; i < 5; i++) {
+    for (let second = 75; second < 85; second++) {
       expect(await service.getAccessToken(API_RESOURCE)).toBe(first);
       await service.idle();
-      clock.advance(2);
+      clock.advance(1);
     }
-    expect(tokenRequests(server).filter((r) => r.fault === 'status').length).toBeGreaterThanOrEqual(2); // retried, with backoff
-    clock.advance(20); // past expiry minus leeway
+    // Failures at 75 s (next try after 1 s), 76 s (2 s), 78 s (4 s) and 82 s (8 s): 4 requests in 10 calls.
+    expect(tokenRequests(server).filter((r) => r.fault === 'status')).toHaveLength(4);
+    clock.advance(20); // past expiry minus leeway, and past the backoff
     await expect(service.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
     server.control.injectFault('token', { type: 'drop' });
+    clock.advance(31);
     await expect(service.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_NETWORK' });
     server.control.clearFaults();
+    clock.advance(31);
     const recovered = await service.getAccessToken(API_RESOURCE);
     expect(recovered).not.toBe(first);
     expect(decodeJwt(recovered)['aud']).toBe(API_RESOURCE);
+  });
+
+  it('a token endpoint answering 500: 200 calls make 1 request; the failure is shared for a growing interval', async () => {
+    server.control.injectFault('token', { type: 'status', status: 500 });
+    const service = serviceClient(server);
+    const calls = () => Promise.all(Array.from({ length: 200 }, () => service.getAccessToken(API_RESOURCE).catch((err: { code: string }) => err.code)));
+    expect(new Set(await calls())).toEqual(new Set(['ERR_SERVER_RESPONSE']));
+    for (let i = 0; i < 10; i++) await calls();
+    expect(tokenRequests(server)).toHaveLength(1);
+    clock.advance(1.1);
+    await calls();
+    expect(tokenRequests(server)).toHaveLength(2);
+    clock.advance(1.1); // the second failure backs off 2 s
+    await calls();
+    expect(tokenRequests(server)).toHaveLength(2);
+    clock.advance(1);
+    server.control.clearFaults();
+    expect(new Set(await calls()).size).toBe(1);
+    expect(tokenRequests(server).map((r) => r.status)).toEqual([500, 500, 200]);
+  });
+
+  it('a 503 with Retry-After: 30 is not retried for 30 s', async () => {
+    let answered = 0;
+    const unavailable: typeof fetch = async (input, init) => {
+      if (!String(input).endsWith('/token')) return fetch(input, init);
+      answered++;
+      return Response.json({ error: 'temporarily_unavailable' }, { status: 503, headers: { 'retry-after': '30' } });
+    };
+    const service = serviceClient(server, { fetch: unavailable });
+    await expect(service.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
+    clock.advance(29);
+    await expect(service.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
+    expect(answered).toBe(1);
+    clock.advance(2);
+    await expect(service.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
+    expect(answered).toBe(2);
+  });
+
+  it('a token that lives no longer than the leeway is still reused: 50 calls, 1 request', async () => {
+    server.control.setTtl({ accessToken: 20, clientCredentials: 20 });
+    const service = serviceClient(server); // default leeway 30 s
+    const tokens = new Set<string>();
+    for (let i = 0; i < 50; i++) tokens.add(await service.getAccessToken(API_RESOURCE));
+    expect(tokens.size).toBe(1);
+    expect(tokenRequests(server)).toHaveLength(1);
+  });
+
+  it('a private JWK that cannot be imported is ERR_INVALID_OPTION, naming the option, with no key material in the message', async () => {
+    const { d: _d, ...publicOnly } = server.serviceJwtPrivateKey;
+    const broken = { ...server.serviceJwtPrivateKey, d: 'AAAA', x: 'not-a-coordinate' };
+    for (const privateKey of [broken, { ...publicOnly, d: 'x'.repeat(43) }]) {
+      const service = serviceClient(server, { clientId: CLIENTS.serviceJwt, clientSecret: undefined, privateKey } as never);
+      const failure = await service.getAccessToken(API_RESOURCE).catch((err: Error) => err);
+      expect(failure).toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('"options.privateKey"') });
+      expect((failure as Error).message).not.toContain(privateKey.d);
+    }
+    expect(tokenRequests(server)).toHaveLength(0);
   });
 
   it('invalidate drops a rejected token but not a newer one', async () => {

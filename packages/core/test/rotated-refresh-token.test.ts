@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoredSession } from '@audience/core';
 import { API_RESOURCE, makeClient, refreshRequests, signIn, useDevServer } from './support.js';
@@ -42,7 +43,12 @@ describe('a 200 refresh response that fails validation keeps the rotated refresh
     env.clock.advance(130);
     const before = (await store.get<StoredSession>('session'))!.refreshToken;
 
-    await expect(client.getAccessToken(API_RESOURCE)).rejects.toMatchObject({ code });
+    const failure = await client.getAccessToken(API_RESOURCE).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ code, cause: expect.any(Error) });
+    // What console.error(err) prints keeps the reason, never the tokens of the body it was about.
+    const printed = inspect(failure, { depth: Infinity });
+    expect(printed).not.toContain(String(rotated));
+    expect(printed).not.toMatch(/eyJ[\w-]+\.[\w-]+\./);
     expect(rotated).toEqual(expect.any(String));
     expect(rotated).not.toBe(before);
     expect((await store.get<StoredSession>('session'))!.refreshToken).toBe(rotated);

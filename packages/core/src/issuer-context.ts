@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi';
 import { createDiscovery } from './discovery.js';
-import { AudienceError } from './errors.js';
 import { createRequestOptions, type RequestOptions } from './request-options.js';
+import { absoluteUrl, invalid, optionalFunction, positiveNumber } from './validate.js';
 
 /** Options of {@link createIssuerContext}. */
 export interface IssuerContextOptions {
@@ -62,19 +62,12 @@ function warnInsecure(issuer: URL): void {
  * const client = createOidcClient({ issuer, clientId, redirectUri, store });
  */
 export function createIssuerContext(options: IssuerContextOptions): IssuerContext {
-  const invalid = (path: string, rule: string): AudienceError => new AudienceError('ERR_INVALID_OPTION', `"${path}" ${rule}`);
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
   const insecure = options.dangerouslyAllowInsecureHttp === true;
-  const issuer = typeof options.issuer === 'string' && URL.canParse(options.issuer) ? new URL(options.issuer) : undefined;
-  if (!issuer) throw invalid('options.issuer', 'must be an absolute URL');
-  if (issuer.protocol !== 'https:' && !(insecure && issuer.protocol === 'http:')) {
-    throw invalid('options.issuer', 'must be an https URL (http is allowed only with dangerouslyAllowInsecureHttp, for local development)');
-  }
-  for (const fn of ['fetch', 'now'] as const) {
-    if (options[fn] !== undefined && typeof options[fn] !== 'function') throw invalid(`options.${fn}`, 'must be a function');
-  }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalid('options.timeoutMs', 'must be a positive number');
+  const issuer = absoluteUrl(options.issuer, 'options.issuer', insecure);
+  optionalFunction(options.fetch, 'options.fetch');
+  optionalFunction(options.now, 'options.now');
+  const timeoutMs = positiveNumber(options.timeoutMs, 'options.timeoutMs', 10_000);
   if (insecure) warnInsecure(issuer);
   const now = options.now ?? ((): number => Date.now());
   const http = createRequestOptions({ fetch: options.fetch, timeoutMs, insecure });

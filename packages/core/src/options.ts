@@ -1,7 +1,9 @@
-import { AudienceError } from './errors.js';
 import type { LockFn } from './lock.js';
-import { createIssuerContext, isIssuerContext, type IssuerContext } from './issuer-context.js';
+import { createIssuerContext, isIssuerContext, type IssuerContext, type IssuerContextOptions } from './issuer-context.js';
 import type { KeyValueStore } from './store.js';
+import { absoluteUrl, assertScopes, assertResource, invalid, nonEmptyString, positiveNumber } from './validate.js';
+
+export { assertResource, assertScopes } from './validate.js';
 
 /** Options of {@link createOidcClient}. */
 export interface OidcClientOptions {
@@ -59,52 +61,6 @@ export interface ResolvedOptions {
   readonly clientSecret: string | undefined;
 }
 
-function invalid(path: string, rule: string): AudienceError {
-  return new AudienceError('ERR_INVALID_OPTION', `"${path}" ${rule}`);
-}
-
-function nonEmptyString(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw invalid(path, 'must be a non-empty string');
-  return value;
-}
-
-function absoluteUrl(value: unknown, path: string, insecure: boolean): URL {
-  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
-  if (!url) throw invalid(path, 'must be an absolute URL');
-  if (url.protocol !== 'https:' && !(insecure && url.protocol === 'http:')) {
-    throw invalid(path, 'must be an https URL (http is allowed only with dangerouslyAllowInsecureHttp, for local development)');
-  }
-  return url;
-}
-
-/**
- * Checks a resource indicator: an absolute URI without a fragment (RFC 8707 §2).
- *
- * @throws {AudienceError} `ERR_INVALID_OPTION` naming `path`.
- */
-export function assertResource(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !URL.canParse(value) || new URL(value).hash !== '' || value.includes('#')) {
-    throw invalid(path, 'must be an absolute URI without a fragment (RFC 8707 §2)');
-  }
-  return value;
-}
-
-/** Checks a list of scopes: non-empty strings without spaces. */
-export function assertScopes(value: unknown, path: string): readonly string[] {
-  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && s.length > 0 && !/\s/.test(s))) {
-    throw invalid(path, 'must be an array of scope strings without spaces');
-  }
-  return value as readonly string[];
-}
-
-function positiveNumber(value: unknown, path: string, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw invalid(path, allowZero ? 'must be a number ≥ 0' : 'must be a positive number');
-  }
-  return value;
-}
-
 /** Validates the public options once, at the boundary, with messages that quote the option path. */
 export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
@@ -120,13 +76,7 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
     }
     issuerContext = options.issuer;
   } else {
-    issuerContext = createIssuerContext({
-      issuer: options.issuer,
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.now === undefined ? {} : { now: options.now }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.dangerouslyAllowInsecureHttp === undefined ? {} : { dangerouslyAllowInsecureHttp: options.dangerouslyAllowInsecureHttp }),
-    });
+    issuerContext = createIssuerContext(options as IssuerContextOptions);
   }
   const scopes = options.scopes === undefined ? ['openid', 'offline_access', 'profile'] : assertScopes(options.scopes, 'options.scopes');
   if (!scopes.includes('openid')) throw invalid('options.scopes', 'must include "openid"');

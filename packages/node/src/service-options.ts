@@ -30,14 +30,7 @@ export function issuerContextOf(options: ServerSideOptions): IssuerContext {
     }
     return options.issuer;
   }
-  const { issuer, fetch, now, timeoutMs, dangerouslyAllowInsecureHttp } = options;
-  return createIssuerContext({
-    issuer,
-    ...(fetch === undefined ? {} : { fetch }),
-    ...(now === undefined ? {} : { now }),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    ...(dangerouslyAllowInsecureHttp === undefined ? {} : { dangerouslyAllowInsecureHttp }),
-  });
+  return createIssuerContext(options as ServerSideOptions & { readonly issuer: string });
 }
 
 export function requireString(value: unknown, path: string): string {

@@ -1,0 +1,55 @@
+import { AudienceError } from './errors.js';
+
+// The one options validator of every Audience package: checks at the public boundary, messages that quote the path.
+
+/** An `ERR_INVALID_OPTION` naming the option: `"options.issuer" must be an absolute URL`. */
+export function invalid(path: string, rule: string): AudienceError {
+  return new AudienceError('ERR_INVALID_OPTION', `"${path}" ${rule}`);
+}
+
+export function nonEmptyString(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(path, 'must be a non-empty string');
+  return value;
+}
+
+export function absoluteUrl(value: unknown, path: string, insecure: boolean): URL {
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  if (!url) throw invalid(path, 'must be an absolute URL');
+  if (url.protocol !== 'https:' && !(insecure && url.protocol === 'http:')) {
+    throw invalid(path, 'must be an https URL (http is allowed only with dangerouslyAllowInsecureHttp, for local development)');
+  }
+  return url;
+}
+
+/**
+ * Checks a resource indicator: an absolute URI without a fragment (RFC 8707 §2).
+ *
+ * @throws {AudienceError} `ERR_INVALID_OPTION` naming `path`.
+ */
+export function assertResource(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !URL.canParse(value) || new URL(value).hash !== '' || value.includes('#')) {
+    throw invalid(path, 'must be an absolute URI without a fragment (RFC 8707 §2)');
+  }
+  return value;
+}
+
+/** Checks a list of scopes: non-empty strings without spaces. */
+export function assertScopes(value: unknown, path: string): readonly string[] {
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && s.length > 0 && !/\s/.test(s))) {
+    throw invalid(path, 'must be an array of scope strings without spaces');
+  }
+  return value as readonly string[];
+}
+
+export function positiveNumber(value: unknown, path: string, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw invalid(path, allowZero ? 'must be a number ≥ 0' : 'must be a positive number');
+  }
+  return value;
+}
+
+/** Checks that an optional option is a function. */
+export function optionalFunction(value: unknown, path: string): void {
+  if (value !== undefined && typeof value !== 'function') throw invalid(path, 'must be a function');
+}

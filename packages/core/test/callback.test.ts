@@ -96,6 +96,20 @@ describe('negative callbacks', () => {
     await expectNothingStored(client, store);
   });
 
+  it('a pending sign-in older than 15 minutes is refused (ERR_CALLBACK), and a younger one is accepted', async () => {
+    let time = Date.now();
+    const { client, store } = makeClient(env.server, { now: () => time });
+    const late = await pendingCallback(client);
+    time += 15 * 60_000 + 1_000;
+    env.server.control.clearLog();
+    await expect(client.handleCallback(late)).rejects.toMatchObject({ code: 'ERR_CALLBACK', message: expect.stringContaining('expired') });
+    expect(env.server.control.requests('token')).toHaveLength(0);
+    await expectNothingStored(client, store);
+    const onTime = await pendingCallback(client);
+    time += 14 * 60_000;
+    await expect(client.handleCallback(onTime)).resolves.toMatchObject({ claims: { sub: 'alice' } });
+  });
+
   it('wrong nonce', async () => {
     const { client, store } = makeClient(env.server);
     const callback = await pendingCallback(client);

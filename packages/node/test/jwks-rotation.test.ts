@@ -1,23 +1,15 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
-import { API_RESOURCE, CLIENTS, DIRECTORY_AUDIENCE, DIRECTORY_RESOURCE, SERVICE_SECRET, type DevServer } from '@audience/dev-server';
+import { beforeEach, expect, it, vi } from 'vitest';
+import { API_RESOURCE, CLIENTS, DIRECTORY_AUDIENCE, DIRECTORY_RESOURCE, SERVICE_SECRET } from '@audience/dev-server';
 import { createResourceServer, type ResourceServer } from '@audience/node';
-import { serviceClient, startServer, systemClock } from './support.js';
+import { serviceClient, useDevServer } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
-let server: DevServer;
-let clock: ReturnType<typeof systemClock>;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(() => server.close());
+const env = useDevServer();
 beforeEach(() => {
-  server.control.clearLog();
   published.length = 0;
-  clock = systemClock();
 });
-afterEach(() => clock.restore());
 
 interface TestKey {
   readonly kid: string;
@@ -48,20 +40,20 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 function tokenSignedWith(key: Pick<TestKey, 'kid' | 'privateKey'>): string {
   const now = Math.floor(Date.now() / 1000);
   const head = b64({ alg: 'ES256', typ: 'at+jwt', kid: key.kid });
-  const body = b64({ iss: server.issuer, aud: API_RESOURCE, sub: CLIENTS.service, client_id: CLIENTS.service, iat: now, exp: now + 300, jti: randomUUID(), scope: 'read' });
+  const body = b64({ iss: env.server.issuer, aud: API_RESOURCE, sub: CLIENTS.service, client_id: CLIENTS.service, iat: now, exp: now + 300, jti: randomUUID(), scope: 'read' });
   const signature = sign('sha256', Buffer.from(`${head}.${body}`), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
   return `${head}.${body}.${signature}`;
 }
 
 function api(audience = API_RESOURCE): ResourceServer {
-  return createResourceServer({ issuer: server.issuer, audience, fetch: rotatingFetch, dangerouslyAllowInsecureHttp: true });
+  return createResourceServer({ issuer: env.server.issuer, audience, fetch: rotatingFetch, dangerouslyAllowInsecureHttp: true });
 }
 
-const jwksRequests = (): number => server.control.requests('jwks').length;
+const jwksRequests = (): number => env.server.control.requests('jwks').length;
 
 it('a token signed with a key published after the JWKS was cached is accepted at once, with one refetch; old keys keep working', async () => {
   const verifier = api();
-  const issued = await serviceClient(server).getAccessToken(API_RESOURCE, { scopes: ['read'] });
+  const issued = await serviceClient(env.server).getAccessToken(API_RESOURCE, { scopes: ['read'] });
   await verifier.verifyAccessToken(issued);
   expect(jwksRequests()).toBe(1);
 
@@ -75,9 +67,9 @@ it('a token signed with a key published after the JWKS was cached is accepted at
 });
 
 it('200 concurrent verifications at a cold start make one JWKS request', async () => {
-  const token = await serviceClient(server).getAccessToken(API_RESOURCE, { scopes: ['read'] });
+  const token = await serviceClient(env.server).getAccessToken(API_RESOURCE, { scopes: ['read'] });
   const verifier = api();
-  server.control.clearLog();
+  env.server.control.clearLog();
   const results = await Promise.all(Array.from({ length: 200 }, () => verifier.verifyAccessToken(token)));
   expect(results).toHaveLength(200);
   expect(jwksRequests()).toBe(1);
@@ -85,28 +77,28 @@ it('200 concurrent verifications at a cold start make one JWKS request', async (
 
 it('200 concurrent verifications of a token with a newly published kid make one refetch', async () => {
   const verifier = api();
-  await verifier.verifyAccessToken(await serviceClient(server).getAccessToken(API_RESOURCE, { scopes: ['read'] }));
+  await verifier.verifyAccessToken(await serviceClient(env.server).getAccessToken(API_RESOURCE, { scopes: ['read'] }));
   const rotated = newKey();
   published.push(rotated);
   const token = tokenSignedWith(rotated);
-  server.control.clearLog();
+  env.server.control.clearLog();
   await Promise.all(Array.from({ length: 200 }, () => verifier.verifyAccessToken(token)));
   expect(jwksRequests()).toBe(1);
 });
 
 it('a flood of made-up kids is bounded: a burst of 3 refetches, then one per 10 s, and a kid still unknown is not refetched again', async () => {
   const verifier = api();
-  await verifier.verifyAccessToken(await serviceClient(server).getAccessToken(API_RESOURCE, { scopes: ['read'] }));
-  server.control.clearLog();
+  await verifier.verifyAccessToken(await serviceClient(env.server).getAccessToken(API_RESOURCE, { scopes: ['read'] }));
+  env.server.control.clearLog();
   const forged = (): string => tokenSignedWith({ ...newKey(), kid: randomUUID() });
   for (let i = 0; i < 50; i++) await expect(verifier.verifyAccessToken(forged())).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN' });
   expect(jwksRequests()).toBe(3);
 
-  clock.advance(10);
+  env.clock.advance(10);
   const remembered = forged();
   await expect(verifier.verifyAccessToken(remembered)).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN' });
   expect(jwksRequests()).toBe(4);
-  clock.advance(30);
+  env.clock.advance(30);
   // Still unknown after its refetch: refused without asking the issuer again, even with tokens in the bucket.
   for (let i = 0; i < 5; i++) await expect(verifier.verifyAccessToken(remembered)).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN' });
   expect(jwksRequests()).toBe(4);
@@ -119,14 +111,14 @@ it('a flood of made-up kids is bounded: a burst of 3 refetches, then one per 10 
 });
 
 it('verifies JWTs whose audience is not a URL (a GUID, as Auth0 and Entra issue)', async () => {
-  const service = createResourceServer({ issuer: server.issuer, audience: DIRECTORY_AUDIENCE, dangerouslyAllowInsecureHttp: true });
-  const response = await fetch(`${server.issuer}/token`, {
+  const service = createResourceServer({ issuer: env.server.issuer, audience: DIRECTORY_AUDIENCE, dangerouslyAllowInsecureHttp: true });
+  const response = await fetch(`${env.server.issuer}/token`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(`${CLIENTS.service}:${SERVICE_SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', resource: DIRECTORY_RESOURCE, scope: 'directory:read' }),
   });
   const { access_token: token } = (await response.json()) as { access_token: string };
   await expect(service.verifyAccessToken(token, { requiredScopes: ['directory:read'] })).resolves.toMatchObject({ aud: [DIRECTORY_AUDIENCE] });
-  const named = createResourceServer({ issuer: server.issuer, audience: 'my-api', dangerouslyAllowInsecureHttp: true });
+  const named = createResourceServer({ issuer: env.server.issuer, audience: 'my-api', dangerouslyAllowInsecureHttp: true });
   await expect(named.verifyAccessToken(token)).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN', message: expect.stringContaining('aud') });
 });

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { CLIENTS, SERVICE_SECRET, startDevServer, type DevServer } from '@audience/dev-server';
 import { createServiceClient, type ServiceClientOptions } from '@audience/node';
 
@@ -27,4 +27,23 @@ export const tokenRequests = (server: DevServer) => server.control.requests('tok
 
 export function decodeJwt(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/**
+ * One dev server for a test file, with the process clock faked for each test (Date only) and the request log and
+ * faults cleared before it. Read `env.server` and `env.clock` inside tests.
+ */
+export function useDevServer(): { readonly server: DevServer; readonly clock: ReturnType<typeof systemClock> } {
+  const env = {} as { server: DevServer; clock: ReturnType<typeof systemClock> };
+  beforeAll(async () => {
+    env.server = await startServer();
+  });
+  afterAll(() => env.server.close());
+  beforeEach(() => {
+    env.server.control.clearLog();
+    env.server.control.clearFaults();
+    env.clock = systemClock();
+  });
+  afterEach(() => env.clock.restore());
+  return env;
 }

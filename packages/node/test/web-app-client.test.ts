@@ -183,6 +183,30 @@ describe('createWebAppClient defaults and bounds', () => {
     expect(res.getHeader('set-cookie')).toEqual([expect.stringMatching(/^__Host-audience_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure$/)]);
   });
 
+  it('a cookie that is not a session id (43 base64url characters) never reaches the session store', async () => {
+    const reads: string[] = [];
+    const keys = new Map<string, unknown>();
+    const sessionStore: KeyValueStore = {
+      get: async (key) => (reads.push(key), keys.get(key) as never),
+      set: async (key, value) => void keys.set(key, value),
+      delete: async (key) => void keys.delete(key),
+    };
+    const app = createWebAppClient(options({ sessionStore, cookie: { secure: false } }));
+    const id = 'A'.repeat(43);
+    for (const value of [id.slice(1), `${id}A`, `${id.slice(0, 42)}.`, `${id.slice(0, 40)}%3A..`, '../../../session', `${id.slice(0, 35)}%3Asession`]) {
+      const req = request();
+      req.headers.cookie = `audience_session=${value}`;
+      expect(await app.getUser(req)).toBeUndefined();
+      await expect(app.getAccessToken(req, API_RESOURCE)).rejects.toMatchObject({ code: 'ERR_LOGIN_REQUIRED' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reads).toEqual([]);
+    const req = request();
+    req.headers.cookie = `audience_session=${id}`;
+    expect(await app.getUser(req)).toBeUndefined();
+    expect(reads).toContain(`${id}:session`);
+  });
+
   it('5 000 unauthenticated /login hits: one discovery request, and pending sign-ins expire and are swept', async () => {
     let time = Date.now();
     const keys = new Map<string, unknown>();

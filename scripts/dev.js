@@ -8,11 +8,12 @@ import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const host = '127.0.0.1';
-const ports = { idp: 4000, spa: 5173, webapp: 5174, api: 5180 };
+const ports = { idp: 4000, spa: 5173, webapp: 5174, reactSpa: 5175, api: 5180 };
 const spaOrigin = `http://${host}:${ports.spa}`;
+const reactOrigin = `http://${host}:${ports.reactSpa}`;
 
 const idp = await startDevServer({ port: ports.idp });
-const api = await startExampleApi({ issuer: idp.issuer, port: ports.api, corsOrigins: [spaOrigin] });
+const api = await startExampleApi({ issuer: idp.issuer, port: ports.api, corsOrigins: [spaOrigin, reactOrigin] });
 const webapp = await startExampleWebApp({ issuer: idp.issuer, apiUrl: api.url, port: ports.webapp });
 const spa = await createServer({
   root: fileURLToPath(new URL('../examples/spa', import.meta.url)),
@@ -22,11 +23,22 @@ const spa = await createServer({
   define: { __AUDIENCE_DEMO__: JSON.stringify({ issuer: idp.issuer, apiUrl: api.url }) },
 });
 await spa.listen();
+// The React example: the same app with @audience/react (Vite compiles its TSX with esbuild).
+const reactSpa = await createServer({
+  root: fileURLToPath(new URL('../examples/react-spa', import.meta.url)),
+  configFile: false,
+  logLevel: 'warn',
+  server: { host, port: ports.reactSpa, strictPort: true },
+  esbuild: { jsx: 'automatic' },
+  define: { __AUDIENCE_DEMO__: JSON.stringify({ issuer: idp.issuer, apiUrl: api.url }) },
+});
+await reactSpa.listen();
 
 console.log(`
 Audience demo: everything runs on this machine, no account needed.
 
   SPA example             ${spaOrigin}/   (browser package: sign in, userinfo, one JWT per API)
+  React SPA example       ${reactOrigin}/   (react package: the same app with hooks)
   Server-side web app     ${webapp.url}/   (node package: sessions behind an HttpOnly cookie)
   Example API             ${api.url}   (GET /api/items, POST /api/items, GET /billing/invoices)
   Authorization server    ${idp.issuer}   (oidc-provider, development only)
@@ -43,7 +55,7 @@ void service.tick();
 
 const stop = async () => {
   service.stop();
-  await Promise.allSettled([spa.close(), webapp.close(), api.close(), idp.close()]);
+  await Promise.allSettled([spa.close(), reactSpa.close(), webapp.close(), api.close(), idp.close()]);
   process.exit(0);
 };
 process.on('SIGINT', stop);

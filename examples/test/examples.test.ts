@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLIENTS, SERVICE_SECRET, startDevServer, walkSignIn, type DevServer } from '@audience/dev-server';
-import { createServiceClient } from '@audience/node';
+import { createAuthorizedFetch, createServiceClient } from '@audience/node';
 import { launchChromium } from '../../packages/browser/test/support/chromium.js';
 import { startExampleApi, type ExampleApi } from '../api/src/index.js';
 import { coreExample } from '../core/src/index.js';
@@ -109,6 +109,24 @@ describe('examples', () => {
     expect(write.status).toBe(403);
     expect(write.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", scope="write"/);
     expect((await fetch(`${api.url}/nope`, { headers })).status).toBe(404);
+  });
+
+  it('createAuthorizedFetch with the service client: a 401 invalid_token is retried once with a new token, a 403 passes through', async () => {
+    const service = createServiceClient({ issuer: idp.issuer, clientId: CLIENTS.service, clientSecret: SERVICE_SECRET, dangerouslyAllowInsecureHttp: true });
+    const items = createAuthorizedFetch(service, 'https://api.example.com', { scopes: ['read'], dangerouslyAllowInsecureHttp: true });
+    expect((await items(`${api.url}/api/items`)).status).toBe(200);
+    idp.control.clearLog();
+    api.rejectNext(1, 401);
+    const retried = await items(`${api.url}/api/items`);
+    expect(retried.status).toBe(200);
+    expect(idp.control.requests('token').map((r) => [r.grantType, r.status])).toEqual([['client_credentials', 200]]);
+    idp.control.clearLog();
+    api.rejectNext(1, 403);
+    const forbidden = await items(`${api.url}/api/items`, { method: 'GET', headers: { accept: 'application/json' } });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
+    expect(idp.control.requests('token')).toHaveLength(0);
+    await expect(createAuthorizedFetch(service, 'https://api.example.com')(`${api.url}/api/items`)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
   });
 
   it('web app: signs in on the server and shows the user and an API call', async () => {

@@ -8,6 +8,11 @@ export const BILLING = 'https://billing.example.com';
 
 export interface ExampleApi {
   readonly url: string;
+  /**
+   * Answers the next `count` API calls 401 `invalid_token` (as after a revocation or a restart of the API), or with
+   * `status` 403, 403 `insufficient_scope`.
+   */
+  rejectNext(count: number, status?: 401 | 403): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,8 @@ export async function startExampleApi(options: { issuer: string; port?: number; 
     'GET /billing/invoices': (req, res) =>
       requireAccessToken(billing, { requiredScopes: ['invoices:read'] })(req, res, () => json(res, 200, { invoices: [{ id: 'INV-1', total: 42 }], token: describe(req) })),
   };
+  let rejecting = 0;
+  let rejectWith: 401 | 403 = 401;
   const server = createServer((req, res) => {
     const origin = req.headers.origin;
     if (origin && (options.corsOrigins ?? []).includes(origin)) {
@@ -52,12 +59,21 @@ export async function startExampleApi(options: { issuer: string; port?: number; 
       return;
     }
     const route = routes[`${req.method} ${new URL(req.url ?? '/', 'http://localhost').pathname}`];
-    if (route) route(req, res);
+    if (route && rejecting > 0) {
+      rejecting--;
+      const error = rejectWith === 401 ? 'invalid_token' : 'insufficient_scope';
+      res.writeHead(rejectWith, { 'www-authenticate': `Bearer error="${error}"`, 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error }));
+    } else if (route) route(req, res);
     else json(res, 404, { error: 'not_found' });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    rejectNext(count, status = 401) {
+      rejecting = count;
+      rejectWith = status;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

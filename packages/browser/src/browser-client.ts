@@ -61,6 +61,12 @@ export interface BrowserClient extends Omit<OidcClient, 'signOut' | 'handleCallb
    */
   handleRedirectCallback(): Promise<RedirectResult>;
   /**
+   * @returns true when this page is the redirect URI with an authorization response (`state` in the query): the
+   *   moment to call `handleRedirectCallback`.
+   * @see RFC 6749 §4.1.2
+   */
+  isRedirectCallback(): boolean;
+  /**
    * Signs out every tab: revokes the refresh token, empties IndexedDB, tells the other tabs, and navigates to the
    * server's end-session endpoint (or the post-logout redirect URI when the server has none).
    *
@@ -113,6 +119,8 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
   onOtherTab.reload = () => client.reload().catch(() => undefined);
 
   const { handleCallback, ...withoutHandleCallback } = client;
+  const expected = new URL(redirectUri);
+  const onRedirectUri = (url: URL): boolean => url.origin === expected.origin && url.pathname === expected.pathname;
   return {
     ...withoutHandleCallback,
     async signIn(signInOptions = {}) {
@@ -120,10 +128,10 @@ export function createBrowserClient(options: BrowserClientOptions): BrowserClien
       const url = await client.buildSignInUrl({ ...rest, appState: { returnTo: returnTo ?? location.pathname + location.search + location.hash } });
       location.assign(url);
     },
+    isRedirectCallback: () => onRedirectUri(new URL(location.href)) && new URL(location.href).searchParams.has('state'),
     async handleRedirectCallback() {
       const here = new URL(location.href);
-      const expected = new URL(redirectUri);
-      if (here.origin + here.pathname !== expected.origin + expected.pathname) {
+      if (!onRedirectUri(here)) {
         throw new AudienceError('ERR_CALLBACK', `This page (${here.pathname}) is not the redirect URI ${expected.href}`);
       }
       try {

@@ -8,3 +8,4 @@ export type { IdTokenClaims, StoredSession, StoredToken } from './session.js';
 export { AudienceError, isAudienceError, type AudienceErrorCode, type AudienceErrorOptions } from './errors.js';
 export { createMemoryStore, type KeyValueStore } from './store.js';
 export { createInProcessLock, type LockFn } from './lock.js';
+export { createAuthorizedFetch, type AccessTokenSource, type AuthorizedFetchOptions } from './authorized-fetch.js';

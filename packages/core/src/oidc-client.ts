@@ -99,12 +99,27 @@ export interface OidcClient {
   /** @returns the current immutable {@link AuthState} (for `useSyncExternalStore`). */
   getSnapshot(): AuthState;
   /**
+   * Tells when the access tokens may have changed: this client refreshed, invalidated or cleared them, signed in, or
+   * re-read a session another tab or process wrote. Call `getAccessToken` again to get the current one (a cache hit
+   * when nothing changed). Framework wrappers re-render token consumers with it.
+   *
+   * @param listener - called after each such change.
+   * @returns a function that unsubscribes.
+   */
+  onTokensChange(listener: () => void): () => void;
+  /**
    * Re-reads the session from the store, dropping in-memory tokens. Call it when another tab or process changed the
    * store (the browser package does on its BroadcastChannel messages).
    *
    * @returns the new auth state.
    */
   reload(): Promise<AuthState>;
+}
+
+class TokenEvents extends Subscribable<() => void> {
+  emit(): void {
+    for (const listener of this.listeners) listener();
+  }
 }
 
 class AuthStateStore extends Subscribable<(state: AuthState) => void> {
@@ -139,6 +154,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
   const ctx = createClientContext(resolveOptions(options));
   const { store, now } = ctx.options;
   const auth = new AuthStateStore();
+  const tokenEvents = new TokenEvents();
   const checkedResources = new Set<string>();
 
   const usable = (session: StoredSession): boolean =>
@@ -150,9 +166,11 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       if (current?.id === sessionId) await store.delete(SESSION_KEY);
       tokens.clearMemory();
       auth.dispatch({ type: 'signed-out', reason: 'session_expired' });
+      tokenEvents.emit();
     },
     sessionUpdated(session) {
       auth.dispatch({ type: 'signed-in', claims: session.claims });
+      tokenEvents.emit();
     },
   });
 
@@ -167,6 +185,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       // Signed in a moment ago and now no session: another tab or process signed out.
       else auth.dispatch({ type: 'signed-out', reason: auth.state.status === 'signed-in' ? 'signed_out' : 'no_session' });
     }
+    tokenEvents.emit();
     return auth.state;
   }
   void reload().catch(() => auth.dispatch({ type: 'signed-out', reason: 'no_session' }));
@@ -178,6 +197,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       const { session, result } = await handleCallback(ctx, url);
       tokens.clearMemory();
       auth.dispatch({ type: 'signed-in', claims: session.claims });
+      tokenEvents.emit();
       return result;
     },
 
@@ -188,7 +208,10 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       return tokens.getAccessToken(resource, scopes, tokenOptions.forceRefresh === true);
     },
 
-    invalidate: (token) => tokens.invalidate(token),
+    async invalidate(token) {
+      await tokens.invalidate(token);
+      tokenEvents.emit();
+    },
 
     async fetchUserInfo() {
       const session = await ctx.readSession();
@@ -232,6 +255,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       }
       tokens.clearMemory();
       auth.dispatch({ type: 'signed-out', reason: 'signed_out' });
+      tokenEvents.emit();
       const as = await ctx.metadata().catch(() => undefined);
       if (session?.refreshToken && as?.revocation_endpoint) {
         try {
@@ -255,6 +279,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
 
     subscribe: (listener) => auth.subscribe(listener),
     getSnapshot: () => auth.state,
+    onTokensChange: (listener) => tokenEvents.subscribe(listener),
     reload,
   };
   return client;

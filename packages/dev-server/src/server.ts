@@ -44,9 +44,9 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_SPA_REDIRECTS = ['http://127.0.0.1:5173/callback', 'http://localhost:5173/callback'];
+const DEFAULT_SPA_REDIRECTS = ['http://127.0.0.1:5173/callback', 'http://localhost:5173/callback', 'http://127.0.0.1:5175/callback', 'http://localhost:5175/callback'];
 const DEFAULT_WEBAPP_REDIRECTS = ['http://127.0.0.1:5174/callback', 'http://localhost:5174/callback'];
-const DEFAULT_POST_LOGOUT = ['http://127.0.0.1:5173/', 'http://localhost:5173/', 'http://127.0.0.1:5174/', 'http://localhost:5174/'];
+const DEFAULT_POST_LOGOUT = ['http://127.0.0.1:5173/', 'http://localhost:5173/', 'http://127.0.0.1:5174/', 'http://localhost:5174/', 'http://127.0.0.1:5175/', 'http://localhost:5175/'];
 
 function isLoopbackOrigin(origin: string): boolean {
   const url = URL.canParse(origin) ? new URL(origin) : undefined;

@@ -1,4 +1,4 @@
-import { createBrowserClient, isAudienceError, type AuthState } from '@audience/browser';
+import { createAuthorizedFetch, createBrowserClient, isAudienceError, type AuthState } from '@audience/browser';
 
 declare const __AUDIENCE_DEMO__: { issuer: string; apiUrl: string };
 
@@ -13,6 +13,12 @@ const auth = createBrowserClient({
   postLogoutRedirectUri: `${location.origin}/`,
   dangerouslyAllowInsecureHttp: true, // the development server is http://127.0.0.1
 });
+
+// One authorized fetch per API: it adds the API's token and retries once when the API says the token is invalid.
+const apis = {
+  [API]: createAuthorizedFetch(auth, API, { dangerouslyAllowInsecureHttp: true }),
+  [BILLING]: createAuthorizedFetch(auth, BILLING, { dangerouslyAllowInsecureHttp: true }),
+};
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const show = (id: string, text: string): void => void ($(id).textContent = text);
@@ -35,11 +41,10 @@ function fail(err: unknown): void {
   show('error', isAudienceError(err) ? `${err.code}: ${err.message}` : String(err));
 }
 
-async function callApi(resource: string, path: string): Promise<void> {
-  const token = await auth.getAccessToken(resource);
-  const { aud, scope, exp } = decode(token);
-  const response = await fetch(`${__AUDIENCE_DEMO__.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  if (response.status === 401) await auth.invalidate(token);
+async function callApi(resource: keyof typeof apis, path: string): Promise<void> {
+  const response = await apis[resource](`${__AUDIENCE_DEMO__.apiUrl}${path}`);
+  // The token the call went out with (after a retry, the fresh one): a cache hit now.
+  const { aud, scope, exp } = decode(await auth.getAccessToken(resource));
   const body: unknown = await response.json();
   show('api-result', JSON.stringify({ token: { aud, scope, exp, expiresIn: Number(exp) - Math.round(Date.now() / 1000) }, status: response.status, body }, null, 2));
 }

@@ -154,6 +154,8 @@ describe('the React example (examples/react-spa) against the dev server', () => 
     expect(tab.url()).toBe(`${origin}/welcome?from=test`);
     expect(idp.control.requests('token').filter((r) => r.grantType === 'authorization_code').map((r) => r.status)).toEqual([200]);
     expect(await tab.textContent('#claims')).toContain('"sub": "alice"');
+    await tab.click('#userinfo');
+    await tab.waitForFunction(() => document.querySelector('#userinfo-result')?.textContent?.includes('Alice Example'));
   });
 
   it('createAuthorizedFetch: a 401 invalid_token is retried once with a new token; a 403 passes through untouched', async () => {

@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@audience\/core\/internal$/, replacement: fileURLToPath(new URL('./packages/core/src/internal.ts', import.meta.url)) },
-      ...['core', 'browser', 'node', 'react', 'dev-server'].map((pkg) => ({ find: new RegExp(`^@audience/${pkg}$`), replacement: src(pkg) })),
+      ...['core', 'browser', 'node', 'react', 'redis', 'dev-server'].map((pkg) => ({ find: new RegExp(`^@audience/${pkg}$`), replacement: src(pkg) })),
     ],
   },
   test: {
@@ -16,7 +16,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      ...['core', 'browser', 'node', 'react', 'dev-server'].map((name) => ({
+      ...['core', 'browser', 'node', 'react', 'redis', 'dev-server'].map((name) => ({
         extends: true as const,
         test: { name, include: [`packages/${name}/test/**/*.test.ts`] },
       })),

@@ -12,6 +12,8 @@
  * - `ERR_ID_TOKEN`: the ID token failed a check (signature, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, `sub`).
  * - `ERR_INVALID_TOKEN`: an access token presented to an API is missing, malformed, expired or not for it.
  * - `ERR_INSUFFICIENT_SCOPE`: an access token lacks a scope the API requires.
+ * - `ERR_LOCK_LOST`: a write was refused because the lock it was made under had been taken over (a fenced store);
+ *   nothing was written, and Audience retries behind the new holder.
  */
 export type AudienceErrorCode =
   | 'ERR_INVALID_OPTION'
@@ -23,7 +25,8 @@ export type AudienceErrorCode =
   | 'ERR_CALLBACK'
   | 'ERR_ID_TOKEN'
   | 'ERR_INVALID_TOKEN'
-  | 'ERR_INSUFFICIENT_SCOPE';
+  | 'ERR_INSUFFICIENT_SCOPE'
+  | 'ERR_LOCK_LOST';
 
 export interface AudienceErrorOptions {
   /**

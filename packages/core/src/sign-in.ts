@@ -96,7 +96,7 @@ export async function buildSignInUrl(ctx: ClientContext, opts: SignInOptions = {
     createdAt: options.now(),
     ...(opts.appState === undefined ? {} : { appState: opts.appState }),
   };
-  await options.store.set(transactionKey(state), transaction);
+  await options.store.set(transactionKey(state), transaction, { ttlMs: TRANSACTION_TTL_MS });
 
   const url = new URL(as.authorization_endpoint ?? '');
   if (options.usePar || as.require_pushed_authorization_requests) {

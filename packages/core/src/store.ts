@@ -5,7 +5,11 @@
  */
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
+  /**
+   * @param options - `ttlMs`: how long the value is needed (a pending sign-in); a store with expiry may drop it then.
+   * @throws {AudienceError} `ERR_LOCK_LOST` from a fenced store when the lock the write was made under is lost.
+   */
+  set(key: string, value: unknown, options?: { readonly ttlMs?: number }): Promise<void>;
   delete(key: string): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { ClientContext } from './client-context.js';
-import { AudienceError } from './errors.js';
+import { AudienceError, isAudienceError } from './errors.js';
 import { SESSION_KEY, cacheKey, usableUntil, type IdTokenClaims, type StoredSession, type StoredToken } from './session.js';
 import { placeToken } from './token-placement.js';
 import { isIdTokenFailure, toAudienceError } from './to-audience-error.js';
@@ -179,7 +179,12 @@ export class TokenManager {
     if (latest?.id !== session.id) {
       throw new AudienceError('ERR_LOGIN_REQUIRED', 'The session ended while its tokens were being refreshed');
     }
-    await this.#ctx.options.store.set(SESSION_KEY, next);
+    try {
+      await this.#ctx.options.store.set(SESSION_KEY, next);
+    } catch (err) {
+      if (isAudienceError(err, 'ERR_LOCK_LOST')) return false; // a fenced store refused it: another holder has the lock
+      throw err;
+    }
     this.#hooks.sessionUpdated(next);
     return true;
   }

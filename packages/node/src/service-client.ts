@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { AudienceError } from '@audience/core';
+import { AudienceError, createInProcessLock, type LockFn } from '@audience/core';
 import {
   assertResource,
   assertScopes,
@@ -23,8 +23,16 @@ export interface ServiceClientOptions extends ServerSideOptions, ClientCredentia
   readonly refreshAhead?: number;
   /** A token is not used during its last this-many seconds; default 30. */
   readonly expiryLeewaySeconds?: number;
-  /** Where tokens are cached; default in memory. */
+  /**
+   * Where tokens are cached; default in memory. A shared cache (`createRedisTokenCache`) lets several processes use
+   * one token; each process still keeps a local copy, so a cached call makes no round trip.
+   */
   readonly cache?: TokenCacheStore;
+  /**
+   * Held around each token request, per API; default a lock within this process. Pass a distributed lock
+   * (`createRedisLock`) with a shared cache, and N processes make one token request between them.
+   */
+  readonly lock?: LockFn;
 }
 
 /** A machine-to-machine client: one client-credentials token per API. */
@@ -98,7 +106,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   if (!(refreshAhead > 0 && refreshAhead <= 1)) throw new AudienceError('ERR_INVALID_OPTION', '"options.refreshAhead" must be in (0, 1]');
   const leewayMs = (options.expiryLeewaySeconds ?? 30) * 1000;
   if (!(leewayMs >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.expiryLeewaySeconds" must be a number ≥ 0');
-  const cache = options.cache ?? createMemoryTokenCache();
+  const shared = options.cache;
+  const cache = shared ?? createMemoryTokenCache();
+  /** This process's copy of each shared token: a hit costs no round trip to the shared cache. */
+  const local = new Map<string, CachedToken>();
+  const lock = options.lock ?? createInProcessLock();
   const { now, http, metadata } = context;
   const inflight = new Map<string, Promise<CachedToken>>();
   const failed = new Map<string, FailureState>();
@@ -139,8 +151,15 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     if (failure && now() < failure.retryAt) return Promise.reject(failure.error);
     running = (async () => {
       try {
-        const token = await requestToken(resource, scopes);
-        await cache.set(key, token);
+        // Across processes: one of them requests, the others find its token in the shared cache.
+        const token = await lock(`audience:service:${context.issuer.href}:${clientId}:${key}`, async () => {
+          const current = shared ? await shared.get(key) : undefined;
+          if (current && usable(current) && now() < refreshAt(current)) return current;
+          const fresh = await requestToken(resource, scopes);
+          await cache.set(key, fresh);
+          return fresh;
+        });
+        local.set(key, token);
         failed.delete(key);
         for (const [old, oldKey] of keyOfToken) if (oldKey === key) keyOfToken.delete(old);
         keyOfToken.set(token.accessToken, key);
@@ -170,7 +189,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       assertResource(resource, 'resource');
       const scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
       const key = cacheKey(resource, scopes);
-      const cached = await cache.get(key);
+      let cached = local.get(key);
+      if (!cached || !usable(cached)) {
+        cached = await cache.get(key);
+        if (cached) local.set(key, cached);
+      }
       if (cached && usable(cached)) {
         keyOfToken.set(cached.accessToken, key);
         if (now() >= refreshAt(cached)) refreshInBackground(key, resource, scopes);
@@ -182,6 +205,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const key = keyOfToken.get(token);
       if (key === undefined) return;
       keyOfToken.delete(token);
+      if (local.get(key)?.accessToken === token) local.delete(key);
       if ((await cache.get(key))?.accessToken === token) await cache.delete(key);
     },
     async idle() {

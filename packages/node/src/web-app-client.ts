@@ -167,8 +167,8 @@ export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
     const keyOf = (key: string): string => (key === SESSION_KEY ? `${sid}:${key}` : `${pendingId}:${key}`);
     const view: KeyValueStore = {
       get: (key) => store.get(keyOf(key)),
-      async set(key, value) {
-        await store.set(keyOf(key), value);
+      async set(key, value, setOptions) {
+        await store.set(keyOf(key), value, setOptions);
         if (key !== SESSION_KEY) pending.set(keyOf(key), now());
       },
       async delete(key) {

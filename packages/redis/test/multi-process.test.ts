@@ -51,6 +51,29 @@ describe('service clients in 4 processes sharing Redis', () => {
   }, 60_000);
 });
 
+describe('steady traffic from 3 processes over several token lifetimes', () => {
+  it('about one token request per lifetime, and no caller waits on the network at expiry', async () => {
+    idp.control.setTtl({ accessToken: 4, clientCredentials: 4 }); // a resource's tokens follow accessToken
+    // Every token request takes 400 ms: a caller that waited for one is easy to see.
+    idp.control.injectFault('token', { type: 'delay', ms: 400 });
+    try {
+      const file = await bundleProcess('service-steady');
+      idp.control.clearLog();
+      const env = { REDIS_URL: redis.url, ISSUER: idp.issuer, CLIENT_ID: CLIENTS.service, CLIENT_SECRET: SERVICE_SECRET, RESOURCE: BILLING_RESOURCE, PREFIX: 'steady:', DURATION_MS: '12000', STEP_MS: '100', WAIT_MS: '200' };
+      const results = (await Promise.all(Array.from({ length: 3 }, () => runProcess(file, env).done))) as Array<{ calls: number; waited: number }>;
+      expect(results.every((r) => r.calls > 50)).toBe(true);
+      expect(results.map((r) => r.waited)).toEqual([0, 0, 0]);
+      // 4 s tokens, 1 s leeway, refreshed ahead at 80 % of the usable 3 s: one request per 2.4 s, over 12 s plus the first.
+      const requests = tokenRequests().length;
+      expect(requests).toBeGreaterThanOrEqual(4);
+      expect(requests).toBeLessThanOrEqual(7);
+    } finally {
+      idp.control.clearFaults();
+      idp.control.setTtl({ accessToken: 600, clientCredentials: 600 });
+    }
+  }, 60_000);
+});
+
 describe('a web app in 2 replicas sharing Redis sessions and locks', () => {
   const LOCK_TTL_MS = 2_000;
   let replicas: Array<{ url: string; process: ReturnType<typeof runProcess> }> = [];

@@ -35,7 +35,7 @@ export function createClientContext(options: ResolvedOptions): ClientContext {
   const lock = options.lock ?? createInProcessLock();
   return {
     options,
-    clientAuth: options.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(options.clientSecret),
+    clientAuth: options.clientAuth,
     http,
     metadata,
     client: () => clientWithClock(options.clientId, options.now),

@@ -1,5 +1,5 @@
 export { createOidcClient, type OidcClient, type SignOutOptions, type UserInfo } from './oidc-client.js';
-export type { OidcClientOptions } from './options.js';
+export type { ClientAuthentication, OidcClientOptions } from './options.js';
 export { createIssuerContext, isIssuerContext, type IssuerContext, type IssuerContextOptions } from './issuer-context.js';
 export type { SignInOptions, CallbackResult } from './sign-in.js';
 export type { GetAccessTokenOptions } from './token-manager.js';

@@ -1,9 +1,13 @@
+import * as oauth from 'oauth4webapi';
 import type { LockFn } from './lock.js';
 import { createIssuerContext, isIssuerContext, type IssuerContext, type IssuerContextOptions } from './issuer-context.js';
 import type { KeyValueStore } from './store.js';
 import { absoluteUrl, assertScopes, assertResource, invalid, nonEmptyString, positiveNumber } from './validate.js';
 
 export { assertResource, assertScopes } from './validate.js';
+
+/** How a client authenticates at the token endpoint (RFC 6749 §2.3): an oauth4webapi `ClientAuth`. */
+export type ClientAuthentication = oauth.ClientAuth;
 
 /** Options of {@link createOidcClient}. */
 export interface OidcClientOptions {
@@ -39,6 +43,12 @@ export interface OidcClientOptions {
   /** The client secret of a confidential client (sent with `client_secret_basic`); public clients have none. */
   readonly clientSecret?: string;
   /**
+   * How a confidential client authenticates at the token endpoint, when not with `clientSecret` and
+   * `client_secret_basic`: an oauth4webapi client authentication (`ClientSecretPost`, `PrivateKeyJwt`, …). The
+   * Node package builds it from `clientSecret` / `privateKey` / `tokenEndpointAuthMethod`.
+   */
+  readonly clientAuthentication?: ClientAuthentication;
+  /**
    * DEVELOPMENT ONLY: allow an `http://` issuer, e.g. a local development server. Anyone on the network path can read
    * and change every token. Never enable this in production.
    */
@@ -58,7 +68,7 @@ export interface ResolvedOptions {
   readonly now: () => number;
   readonly leewayMs: number;
   readonly usePar: boolean;
-  readonly clientSecret: string | undefined;
+  readonly clientAuth: ClientAuthentication;
 }
 
 /** Validates the public options once, at the boundary, with messages that quote the option path. */
@@ -84,6 +94,9 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
   if (options.clientSecret !== undefined) nonEmptyString(options.clientSecret, 'options.clientSecret');
+  if (options.clientAuthentication !== undefined && (typeof options.clientAuthentication !== 'function' || options.clientSecret !== undefined)) {
+    throw invalid('options.clientAuthentication', 'must be a client authentication function, and not given together with clientSecret');
+  }
   return {
     issuer: issuerContext.issuer,
     issuerContext,
@@ -97,6 +110,6 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
     now: issuerContext.now,
     leewayMs: positiveNumber(options.expiryLeewaySeconds, 'options.expiryLeewaySeconds', 30, true) * 1000,
     usePar: options.usePushedAuthorizationRequests === true,
-    clientSecret: options.clientSecret,
+    clientAuth: options.clientAuthentication ?? (options.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(options.clientSecret)),
   };
 }

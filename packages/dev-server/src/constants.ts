@@ -24,6 +24,8 @@ export const CLIENTS = {
   service: 'audience-service',
   serviceJwt: 'audience-service-jwt',
   webapp: 'audience-webapp',
+  /** The web app again, authenticating with private_key_jwt (the key pair of `serviceJwtPrivateKey`). */
+  webappJwt: 'audience-webapp-jwt',
   api: 'audience-api',
 } as const;
 

@@ -39,7 +39,7 @@ export interface DevServer {
   readonly issuer: string;
   readonly port: number;
   readonly control: DevServerControl;
-  /** Private key of the `private_key_jwt` service client, as a JWK. */
+  /** Private key of the `private_key_jwt` clients (the service and the web app), as a JWK. */
   readonly serviceJwtPrivateKey: SigningJwk;
   close(): Promise<void>;
 }
@@ -77,6 +77,16 @@ function configuration(options: DevServerOptions, control: DevServerControl, sto
         client_id: CLIENTS.webapp,
         client_secret: WEBAPP_SECRET,
         token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [...(options.webappRedirectUris ?? DEFAULT_WEBAPP_REDIRECTS)],
+        post_logout_redirect_uris: postLogout,
+      },
+      {
+        client_id: CLIENTS.webappJwt,
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        jwks: { keys: [servicePublicJwk] },
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: [...(options.webappRedirectUris ?? DEFAULT_WEBAPP_REDIRECTS)],

@@ -29,6 +29,7 @@ const ALGORITHMS: Record<string, RsaHashedImportParams | EcKeyImportParams> = {
  * @see RFC 6749 §2.3.1, RFC 7523 §2.2
  */
 export function clientAuthentication(credentials: ClientCredentials): () => Promise<oauth.ClientAuth> {
+  if (typeof credentials !== 'object' || credentials === null) throw new AudienceError('ERR_INVALID_OPTION', '"options" must be an object');
   const { clientSecret, privateKey } = credentials;
   const method = credentials.tokenEndpointAuthMethod ?? (privateKey ? 'private_key_jwt' : 'client_secret_basic');
   if (method === 'private_key_jwt') {
@@ -59,4 +60,18 @@ export function clientAuthentication(credentials: ClientCredentials): () => Prom
   }
   const auth = method === 'client_secret_post' ? oauth.ClientSecretPost(clientSecret) : oauth.ClientSecretBasic(clientSecret);
   return async () => auth;
+}
+
+/**
+ * The credentials as one oauth4webapi `ClientAuth` that imports the key on first use, for `createOidcClient`'s
+ * `clientAuthentication` option.
+ *
+ * @param credentials - secret or private key, and the method.
+ * @returns the client authentication.
+ * @throws {AudienceError} `ERR_INVALID_OPTION` when the credentials do not fit the method.
+ * @see RFC 6749 §2.3.1, RFC 7523 §2.2
+ */
+export function clientAuth(credentials: ClientCredentials): oauth.ClientAuth {
+  const resolve = clientAuthentication(credentials);
+  return async (as, client, body, headers) => (await resolve())(as, client, body, headers);
 }

@@ -14,12 +14,12 @@ import {
   type UserInfo,
 } from '@audience/core';
 import { SESSION_KEY, TRANSACTION_TTL_MS, resolveOptions, sameOriginPath } from '@audience/core/internal';
+import { clientAuth, type ClientCredentials } from './client-authentication.js';
 import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';
 
 /** Options of {@link createWebAppClient}. */
-export interface WebAppClientOptions extends ServerSideOptions {
+export interface WebAppClientOptions extends ServerSideOptions, ClientCredentials {
   readonly clientId: string;
-  readonly clientSecret: string;
   /** This app's callback URL; its origin is the app's origin. */
   readonly redirectUri: string;
   readonly postLogoutRedirectUri?: string;
@@ -134,7 +134,8 @@ const newSessionId = (): string => randomBytes(32).toString('base64url');
  * @see OpenID Connect Core §3.1, RFC 6265bis (cookies)
  */
 export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
-  requireString(options.clientSecret, 'options.clientSecret');
+  // The same client authentication as the service client: client_secret_basic, client_secret_post, private_key_jwt.
+  const clientAuthentication = clientAuth(options);
   const store = options.sessionStore ?? createMemoryStore();
   const secure = options.cookie?.secure ?? true;
   const cookieName = options.cookie?.name ?? (secure ? '__Host-audience_session' : 'audience_session');
@@ -143,7 +144,20 @@ export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
   const issuer = issuerContextOf(options);
   const { now } = issuer;
   const clients = new Map<string, OidcClient>();
-  const { cookie: _cookie, sessionStore: _store, lock: _lock, fetch: _fetch, now: _now, timeoutMs: _timeout, dangerouslyAllowInsecureHttp: _insecure, ...core } = options;
+  const {
+    cookie: _cookie,
+    sessionStore: _store,
+    lock: _lock,
+    fetch: _fetch,
+    now: _now,
+    timeoutMs: _timeout,
+    dangerouslyAllowInsecureHttp: _insecure,
+    clientSecret: _secret,
+    privateKey: _key,
+    tokenEndpointAuthMethod: _method,
+    ...rest
+  } = options;
+  const core = { ...rest, clientAuthentication };
   /** Store keys of pending sign-ins (their transactions), with when they were written. */
   const pending = new Map<string, number>();
 

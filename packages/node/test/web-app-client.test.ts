@@ -207,6 +207,30 @@ describe('createWebAppClient defaults and bounds', () => {
     expect(reads).toContain(`${id}:session`);
   });
 
+  it.each([
+    ['client_secret_post', () => ({ clientId: CLIENTS.webapp, clientSecret: WEBAPP_SECRET, tokenEndpointAuthMethod: 'client_secret_post' as const })],
+    ['private_key_jwt', () => ({ clientId: CLIENTS.webappJwt, clientSecret: undefined, privateKey: idp.serviceJwtPrivateKey })],
+  ])('signs in and refreshes with %s, like the service client', async (_method, credentials) => {
+    const app = createWebAppClient(options({ ...credentials(), cookie: { secure: false }, resources: [API_RESOURCE], scopes: ['openid', 'offline_access', 'read'] }) as WebAppClientOptions);
+    const login = response();
+    await app.signIn(request(), login, { loginHint: 'bob' });
+    const pending = String((login.getHeader('set-cookie') as string[])[0]).split(';')[0]!;
+    const callbackUrl = await walkSignIn(String(login.getHeader('location')));
+    const callback = request();
+    callback.url = `${callbackUrl.pathname}${callbackUrl.search}`;
+    callback.headers.cookie = pending;
+    const done = response();
+    idp.control.clearLog();
+    expect((await app.handleCallback(callback, done)).claims.sub).toBe('bob');
+    const signedIn = request();
+    signedIn.headers.cookie = String((done.getHeader('set-cookie') as string[])[0]).split(';')[0]!;
+    expect(decodeJwt(await app.getAccessToken(signedIn, API_RESOURCE))).toMatchObject({ sub: 'bob', aud: API_RESOURCE });
+    expect(idp.control.requests('token').map((r) => [r.grantType, r.status, r.clientId])).toEqual([
+      ['authorization_code', 200, credentials().clientId],
+      ['refresh_token', 200, credentials().clientId],
+    ]);
+  });
+
   it('5 000 unauthenticated /login hits: one discovery request, and pending sign-ins expire and are swept', async () => {
     let time = Date.now();
     const keys = new Map<string, unknown>();

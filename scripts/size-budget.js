@@ -67,7 +67,7 @@ console.log('@audience/browser size budget (esbuild --bundle --minify --format=e
 for (const [name, bytes] of Object.entries(spa.byPackage).sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(28)} ${kb(bytes)} minified`);
 console.log(`  total: ${kb(spa.minified)} minified, ${kb(spa.gzipped)} gzipped (ceiling ${kb(LIMIT)}; goal ${kb(GOAL)}: ${spa.gzipped <= GOAL ? 'met' : `${kb(spa.gzipped - GOAL)} over`})`);
 const reactCost = withReact.gzipped - spa.gzipped;
-console.log(`@audience/react over the browser entry (react external): +${kb(reactCost)} gzipped (limit ${kb(REACT_LIMIT)})`);
+console.log(`@audience/react over the browser entry (react external): +${kb(reactCost)} gzipped, ${reactCost} B (limit ${kb(REACT_LIMIT)})`);
 let failed = false;
 if (spa.gzipped > LIMIT) {
   console.error(`Size budget exceeded: ${kb(spa.gzipped)} > ${kb(LIMIT)}`);

@@ -209,9 +209,10 @@ describe('createWebAppClient defaults and bounds', () => {
 
   it.each([
     ['client_secret_post', () => ({ clientId: CLIENTS.webapp, clientSecret: WEBAPP_SECRET, tokenEndpointAuthMethod: 'client_secret_post' as const })],
-    ['private_key_jwt', () => ({ clientId: CLIENTS.webappJwt, clientSecret: undefined, privateKey: idp.serviceJwtPrivateKey })],
+    ['private_key_jwt', () => ({ clientId: CLIENTS.webappJwt, privateKey: idp.serviceJwtPrivateKey })],
   ])('signs in and refreshes with %s, like the service client', async (_method, credentials) => {
-    const app = createWebAppClient(options({ ...credentials(), cookie: { secure: false }, resources: [API_RESOURCE], scopes: ['openid', 'offline_access', 'read'] }) as WebAppClientOptions);
+    const { clientSecret: _secret, ...base } = options({ cookie: { secure: false }, resources: [API_RESOURCE], scopes: ['openid', 'offline_access', 'read'] });
+    const app = createWebAppClient({ ...base, ...credentials() } as WebAppClientOptions);
     const login = response();
     await app.signIn(request(), login, { loginHint: 'bob' });
     const pending = String((login.getHeader('set-cookie') as string[])[0]).split(';')[0]!;

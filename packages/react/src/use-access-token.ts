@@ -6,8 +6,10 @@ import { useAuthState } from './use-auth.js';
 /** What {@link useAccessToken} and {@link useUserInfo} return. */
 export interface AsyncView<T> {
   readonly status: 'loading' | 'ready' | 'signed-out' | 'error';
-  readonly error: unknown;
-  readonly data: T | undefined;
+  /** Why it failed, with `status: 'error'`. */
+  readonly error?: unknown;
+  /** The value, with `status: 'ready'`. */
+  readonly data?: T;
 }
 
 /** What {@link useAccessToken} returns. */
@@ -17,8 +19,8 @@ export interface AccessTokenView {
   readonly error: unknown;
 }
 
-const LOADING: AsyncView<never> = { status: 'loading', error: undefined, data: undefined };
-const SIGNED_OUT: AsyncView<never> = { status: 'signed-out', error: undefined, data: undefined };
+const LOADING: AsyncView<never> = { status: 'loading' };
+const SIGNED_OUT: AsyncView<never> = { status: 'signed-out' };
 
 /**
  * Loads a value while signed in, again when `load` or the trigger changes, and never in a loop after an error: a
@@ -38,12 +40,12 @@ export function useSignedInValue<T>(key: string, trigger: unknown, load: (() => 
       (data) => {
         if (!live) return;
         failed.current = undefined;
-        setView((previous) => (previous.status === 'ready' && previous.data === data ? previous : { status: 'ready', error: undefined, data }));
+        setView((previous) => (previous.data === data ? previous : { status: 'ready', data }));
       },
       (error: unknown) => {
         if (!live) return;
         failed.current = { auth, key };
-        setView({ status: 'error', error, data: undefined });
+        setView({ status: 'error', error });
       },
     );
     return () => {

@@ -43,8 +43,9 @@ export function useAuthState(client: BrowserClient | undefined): AuthState {
 export function useAuth(): AuthView {
   const { client, completing, error } = useAudienceContext();
   const state = useAuthState(client);
-  const signIn = useCallback((options?: BrowserSignInOptions) => (client ? client.signIn(options) : Promise.resolve()), [client]);
-  const signOut = useCallback((options?: SignOutOptions) => (client ? client.signOut(options) : Promise.resolve()), [client]);
+  // Never called during server rendering, where the client is absent: effects and event handlers only.
+  const signIn = useCallback((options?: BrowserSignInOptions) => client!.signIn(options), [client]);
+  const signOut = useCallback((options?: SignOutOptions) => client!.signOut(options), [client]);
   const status = completing ? 'loading' : state.status;
   return useMemo(() => ({ status, claims: status === 'signed-in' ? state.claims : undefined, signIn, signOut, error }), [status, state, signIn, signOut, error]);
 }

@@ -11,4 +11,4 @@ export {
   type TokenSource,
 } from './resource-server.js';
 export { bearerErrorResponse, requireAccessToken, type AuthenticatedRequest, type BearerErrorResponse } from './bearer-middleware.js';
-export { createWebAppClient, type WebAppClient, type WebAppClientOptions } from './web-app-client.js';
+export { createWebAppClient, type WebAppClient, type WebAppClientOptions, type WebAppSignInOptions } from './web-app-client.js';

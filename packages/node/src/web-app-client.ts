@@ -48,7 +48,16 @@ export interface WebAppClient {
    * @throws {AudienceError} `ERR_INVALID_OPTION`, `ERR_NETWORK`, `ERR_SERVER_RESPONSE`.
    * @see RFC 6749 §4.1.1, RFC 7636
    */
-  signIn(req: IncomingMessage, res: ServerResponse, options?: Omit<SignInOptions, 'appState'> & { readonly returnTo?: string }): Promise<void>;
+  signIn(req: IncomingMessage, res: ServerResponse, options?: WebAppSignInOptions): Promise<void>;
+  /**
+   * The same for Fetch API frameworks (Hono, Next.js route handlers, Remix, SvelteKit, Deno, Bun).
+   *
+   * @param request - the request.
+   * @param options - sign-in options and the same-origin path to return to.
+   * @returns the 302 answer, with the pending session's cookie.
+   * @throws {AudienceError} `ERR_INVALID_OPTION`, `ERR_NETWORK`, `ERR_SERVER_RESPONSE`.
+   */
+  signIn(request: Request, options?: WebAppSignInOptions): Promise<Response>;
   /**
    * Completes the sign-in on the redirect URI (code exchange with the client secret, ID token validation), and
    * issues a **new** session id in the cookie: the id the sign-in started with never names a signed-in session, so a
@@ -63,10 +72,18 @@ export interface WebAppClient {
    */
   handleCallback(req: IncomingMessage, res: ServerResponse): Promise<{ readonly returnTo: string; readonly claims: IdTokenClaims }>;
   /**
+   * The same for Fetch API frameworks.
+   *
+   * @param request - the callback request.
+   * @returns `returnTo`, the claims, and `response`: a 302 to `returnTo` carrying the new session cookie.
+   * @throws {AudienceError} as the node:http form.
+   */
+  handleCallback(request: Request): Promise<{ readonly returnTo: string; readonly claims: IdTokenClaims; readonly response: Response }>;
+  /**
    * @param req - the request.
    * @returns the signed-in user's ID token claims, or undefined without a live session.
    */
-  getUser(req: IncomingMessage): Promise<IdTokenClaims | undefined>;
+  getUser(req: IncomingMessage | Request): Promise<IdTokenClaims | undefined>;
   /**
    * The session's access token for a resource (or the userinfo token); one refresh at a time per session, however
    * many requests of that session arrive together.
@@ -78,14 +95,14 @@ export interface WebAppClient {
    * @throws {AudienceError} as `OidcClient.getAccessToken`; `ERR_LOGIN_REQUIRED` without a session.
    * @see RFC 8707 §2.2
    */
-  getAccessToken(req: IncomingMessage, resource?: string, options?: GetAccessTokenOptions): Promise<string>;
+  getAccessToken(req: IncomingMessage | Request, resource?: string, options?: GetAccessTokenOptions): Promise<string>;
   /**
    * @param req - the request.
    * @returns the userinfo claims of the session's user.
    * @throws {AudienceError} as `OidcClient.fetchUserInfo`.
    * @see OpenID Connect Core §5.3
    */
-  fetchUserInfo(req: IncomingMessage): Promise<UserInfo>;
+  fetchUserInfo(req: IncomingMessage | Request): Promise<UserInfo>;
   /**
    * Signs out, for a `POST` from this app's own pages only (a cross-site form or link cannot sign the user out):
    * revokes the refresh token, deletes the session, clears the cookie and redirects to the end-session endpoint.
@@ -96,6 +113,47 @@ export interface WebAppClient {
    * @see RFC 7009, OpenID Connect RP-Initiated Logout 1.0, https://www.w3.org/TR/fetch-metadata/
    */
   signOut(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * The same for Fetch API frameworks.
+   *
+   * @param request - the request.
+   * @returns the answer: 302 to the end-session endpoint with the cookie cleared, or 405 / 403.
+   */
+  signOut(request: Request): Promise<Response>;
+}
+
+/** Options of `signIn`. */
+export type WebAppSignInOptions = Omit<SignInOptions, 'appState'> & { readonly returnTo?: string };
+
+/** A request of either kind the web app takes. */
+type AnyRequest = IncomingMessage | Request;
+
+/** What a method answers, before it is written to a ServerResponse or made a Response. */
+interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cookies: readonly string[];
+  readonly body?: string;
+}
+
+function headerOf(req: AnyRequest, name: string): string | undefined {
+  if (req instanceof Request) return req.headers.get(name) ?? undefined;
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function write(answer: Answer, res: ServerResponse): void {
+  const existing = res.getHeader('set-cookie');
+  const cookies = [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), ...answer.cookies];
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+function toResponse(answer: Answer): Response {
+  const headers = new Headers(answer.headers);
+  for (const cookie of answer.cookies) headers.append('set-cookie', cookie);
+  return new Response(answer.body ?? null, { status: answer.status, headers });
 }
 
 const MAX_CACHED_CLIENTS = 1000;
@@ -103,8 +161,8 @@ const MAX_CACHED_CLIENTS = 1000;
 const MAX_PENDING_SIGN_INS = 10_000;
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-function cookieValue(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
+function cookieValue(req: AnyRequest, name: string): string | undefined {
+  for (const part of (headerOf(req, 'cookie') ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key !== name) continue;
     try {
@@ -114,11 +172,6 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function appendSetCookie(res: ServerResponse, cookie: string): void {
-  const existing = res.getHeader('set-cookie');
-  res.setHeader('set-cookie', [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), cookie]);
 }
 
 const newSessionId = (): string => randomBytes(32).toString('base64url');
@@ -201,78 +254,87 @@ export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
     }
     return client;
   };
-  const sessionIdOf = (req: IncomingMessage): string | undefined => {
+  const sessionIdOf = (req: AnyRequest): string | undefined => {
     const sid = cookieValue(req, cookieName);
     return sid !== undefined && SESSION_ID.test(sid) ? sid : undefined;
   };
-  const sessionOf = (req: IncomingMessage): OidcClient | undefined => {
+  const sessionOf = (req: AnyRequest): OidcClient | undefined => {
     const sid = sessionIdOf(req);
     return sid === undefined ? undefined : clientFor(sid);
   };
-  const setCookie = (res: ServerResponse, value: string, maxAge?: number): void =>
-    appendSetCookie(res, `${cookieName}=${value}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${maxAge === undefined ? '' : `; Max-Age=${maxAge}`}`);
-  const redirect = (res: ServerResponse, location: string): void => {
-    res.writeHead(302, { location, 'cache-control': 'no-store' });
-    res.end();
-  };
-  const requireSession = (req: IncomingMessage): OidcClient => {
+  const cookie = (value: string, maxAge?: number): string =>
+    `${cookieName}=${value}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${maxAge === undefined ? '' : `; Max-Age=${maxAge}`}`;
+  const redirect = (location: string, cookies: string[]): Answer => ({ status: 302, headers: { location, 'cache-control': 'no-store' }, cookies });
+  const text = (status: number, body: string, headers: Record<string, string> = {}): Answer => ({
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+    cookies: [],
+    body,
+  });
+  const requireSession = (req: AnyRequest): OidcClient => {
     const client = sessionOf(req);
     if (!client) throw new AudienceError('ERR_LOGIN_REQUIRED', 'No session cookie: sign in first');
     return client;
   };
   /** A state-changing request from this app's own pages: not from another site (Fetch Metadata, then Origin). */
-  const sameOrigin = (req: IncomingMessage): boolean => {
-    const site = req.headers['sec-fetch-site'];
+  const sameOrigin = (req: AnyRequest): boolean => {
+    const site = headerOf(req, 'sec-fetch-site');
     if (site !== undefined) return site === 'same-origin';
-    const origin = req.headers['origin'];
+    const origin = headerOf(req, 'origin');
     return origin === undefined || origin === appOrigin;
+  };
+
+  const signIn = async (signInOptions: WebAppSignInOptions = {}): Promise<Answer> => {
+    const { returnTo, ...rest } = signInOptions;
+    sweep();
+    const pendingId = newSessionId();
+    const url = await makeClient(pendingId, pendingId).buildSignInUrl({ ...rest, appState: { returnTo: returnTo ?? '/' } });
+    return redirect(url.href, [cookie(pendingId)]);
+  };
+  const handleCallback = async (req: AnyRequest) => {
+    const pendingId = sessionIdOf(req);
+    if (!pendingId) throw new AudienceError('ERR_CALLBACK', 'The callback came without the session cookie set at sign-in');
+    // The signed-in session gets an id of its own, never the one the browser brought (session fixation).
+    const sid = newSessionId();
+    const { claims, appState } = await makeClient(pendingId, sid).handleCallback(new URL(req.url ?? '/', appOrigin));
+    clients.delete(pendingId);
+    return { claims, returnTo: sameOriginPath((appState as { returnTo?: unknown } | undefined)?.returnTo, appOrigin), cookie: cookie(sid) };
+  };
+  const signOut = async (req: AnyRequest): Promise<Answer> => {
+    if (req.method !== 'POST') return text(405, 'Sign out with a POST from this site', { allow: 'POST' });
+    if (!sameOrigin(req)) return text(403, 'Cross-site sign-out refused');
+    const sid = sessionIdOf(req);
+    const client = sid === undefined ? undefined : clientFor(sid);
+    const url = client ? await client.signOut() : undefined;
+    if (sid) clients.delete(sid);
+    return redirect(url?.href ?? options.postLogoutRedirectUri ?? '/', [cookie('', 0)]);
   };
 
   // Validate the options once, now, rather than on the first request.
   resolveOptions({ ...core, issuer, store });
 
   return {
-    async signIn(_req, res, signInOptions = {}) {
-      const { returnTo, ...rest } = signInOptions;
-      sweep();
-      const pendingId = newSessionId();
-      const url = await makeClient(pendingId, pendingId).buildSignInUrl({ ...rest, appState: { returnTo: returnTo ?? '/' } });
-      setCookie(res, pendingId);
-      redirect(res, url.href);
-    },
-    async handleCallback(req, res) {
-      const pendingId = sessionIdOf(req);
-      if (!pendingId) throw new AudienceError('ERR_CALLBACK', 'The callback came without the session cookie set at sign-in');
-      // The signed-in session gets an id of its own, never the one the browser brought (session fixation).
-      const sid = newSessionId();
-      const { claims, appState } = await makeClient(pendingId, sid).handleCallback(new URL(req.url ?? '/', appOrigin));
-      clients.delete(pendingId);
-      setCookie(res, sid);
-      return { claims, returnTo: sameOriginPath((appState as { returnTo?: unknown } | undefined)?.returnTo, appOrigin) };
-    },
+    signIn: (async (req: AnyRequest, resOrOptions?: ServerResponse | WebAppSignInOptions, maybeOptions?: WebAppSignInOptions) => {
+      if (req instanceof Request) return toResponse(await signIn(resOrOptions as WebAppSignInOptions | undefined));
+      write(await signIn(maybeOptions), resOrOptions as ServerResponse);
+    }) as WebAppClient['signIn'],
+    handleCallback: (async (req: AnyRequest, res?: ServerResponse) => {
+      const { cookie: sessionCookie, ...result } = await handleCallback(req);
+      if (req instanceof Request) return { ...result, response: toResponse(redirect(result.returnTo, [sessionCookie])) };
+      const existing = res!.getHeader('set-cookie');
+      res!.setHeader('set-cookie', [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), sessionCookie]);
+      return result;
+    }) as WebAppClient['handleCallback'],
     async getUser(req) {
       const client = sessionOf(req);
       return client && (await client.isAuthenticated()) ? client.getIdTokenClaims() : undefined;
     },
     getAccessToken: async (req, resource, tokenOptions) => requireSession(req).getAccessToken(resource, tokenOptions),
     fetchUserInfo: async (req) => requireSession(req).fetchUserInfo(),
-    async signOut(req, res) {
-      if (req.method !== 'POST') {
-        res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
-        res.end('Sign out with a POST from this site');
-        return;
-      }
-      if (!sameOrigin(req)) {
-        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('Cross-site sign-out refused');
-        return;
-      }
-      const sid = sessionIdOf(req);
-      const client = sid === undefined ? undefined : clientFor(sid);
-      const url = client ? await client.signOut() : undefined;
-      if (sid) clients.delete(sid);
-      setCookie(res, '', 0);
-      redirect(res, url?.href ?? options.postLogoutRedirectUri ?? '/');
-    },
+    signOut: (async (req: AnyRequest, res?: ServerResponse) => {
+      const answer = await signOut(req);
+      if (req instanceof Request) return toResponse(answer);
+      write(answer, res!);
+    }) as WebAppClient['signOut'],
   };
 }

@@ -232,6 +232,31 @@ describe('createWebAppClient defaults and bounds', () => {
     ]);
   });
 
+  it('works with Fetch API Request/Response (Hono, Next.js route handlers, Remix, SvelteKit, Deno, Bun), same cookie and session rules', async () => {
+    const app = createWebAppClient(options({ cookie: { secure: false }, resources: [API_RESOURCE], scopes: ['openid', 'offline_access', 'read'] }));
+    const login = await app.signIn(new Request(`${origin}/login`), { loginHint: 'alice', returnTo: '/.//evil.example/x' });
+    expect(login.status).toBe(302);
+    const [pending] = login.headers.getSetCookie();
+    expect(pending).toMatch(COOKIE);
+    const callbackUrl = await walkSignIn(login.headers.get('location')!);
+    const { claims, returnTo, response } = await app.handleCallback(new Request(callbackUrl, { headers: { cookie: pending!.split(';')[0]! } }));
+    expect(claims.sub).toBe('alice');
+    expect(returnTo).toBe('/');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/');
+    const session = response.headers.getSetCookie()[0]!.split(';')[0]!;
+    expect(session).not.toBe(pending!.split(';')[0]);
+    const withSession = (init: RequestInit = {}) => new Request(`${origin}/me`, { ...init, headers: { cookie: session, ...(init.headers as Record<string, string>) } });
+    expect(decodeJwt(await app.getAccessToken(withSession(), API_RESOURCE))).toMatchObject({ sub: 'alice', aud: API_RESOURCE });
+    expect((await app.getUser(withSession()))?.sub).toBe('alice');
+    expect((await app.signOut(withSession())).status).toBe(405);
+    expect((await app.signOut(withSession({ method: 'POST', headers: { origin: 'https://evil.example' } }))).status).toBe(403);
+    const out = await app.signOut(withSession({ method: 'POST', headers: { origin } }));
+    expect(out.status).toBe(302);
+    expect(out.headers.getSetCookie()[0]).toMatch(/^audience_session=; .*Max-Age=0/);
+    expect(await app.getUser(withSession())).toBeUndefined();
+  });
+
   it('5 000 unauthenticated /login hits: one discovery request, and pending sign-ins expire and are swept', async () => {
     let time = Date.now();
     const keys = new Map<string, unknown>();

@@ -7,7 +7,6 @@ const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/sr
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@audience\/core\/internal$/, replacement: fileURLToPath(new URL('./packages/core/src/internal.ts', import.meta.url)) },
       ...['core', 'browser', 'node', 'react', 'redis', 'dev-server'].map((pkg) => ({ find: new RegExp(`^@audience/${pkg}$`), replacement: src(pkg) })),
     ],
   },

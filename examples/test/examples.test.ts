@@ -62,7 +62,6 @@ beforeAll(async () => {
     define: { __AUDIENCE_DEMO__: JSON.stringify({ issuer: idp.issuer, apiUrl: api.url }) },
     resolve: {
       alias: [
-        { find: /^@audience\/core\/internal$/, replacement: fileURLToPath(new URL('../../packages/core/src/internal.ts', import.meta.url)) },
         { find: /^@audience\/core$/, replacement: fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)) },
         { find: /^@audience\/browser$/, replacement: fileURLToPath(new URL('../../packages/browser/src/index.ts', import.meta.url)) },
       ],

@@ -1,6 +1,7 @@
 import {
   AudienceError,
   createOidcClient,
+  sameOriginPath,
   type IdTokenClaims,
   type OidcClient,
   type OidcClientOptions,
@@ -10,7 +11,6 @@ import {
 import { announceChanges } from './cross-tab.js';
 import { createIndexedDbStore } from './indexeddb-store.js';
 import { keepTokensInMemory } from './memory-tokens.js';
-import { sameOriginPath } from '@audience/core/internal';
 import { createWebLock } from './web-lock.js';
 
 /** Options of {@link createBrowserClient}: the core options without the platform pieces, which it provides. */

@@ -1,5 +1,4 @@
-import type { KeyValueStore } from '@audience/core';
-import { SESSION_KEY } from '@audience/core/internal';
+import { SESSION_KEY, type KeyValueStore } from '@audience/core';
 
 /**
  * Wraps a store so that every write of the session record is announced on a BroadcastChannel, and calls `onChange` when another tab

@@ -1,5 +1,4 @@
-import type { KeyValueStore, StoredSession } from '@audience/core';
-import { SESSION_KEY } from '@audience/core/internal';
+import { SESSION_KEY, type KeyValueStore, type StoredSession } from '@audience/core';
 
 /**
  * Keeps access tokens in this tab's memory only: the session record written to the inner store has no tokens,

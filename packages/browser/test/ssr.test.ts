@@ -23,7 +23,7 @@ it('the package imports in a fresh Node process where every browser global throw
       platform: 'neutral',
       mainFields: ['module', 'main'],
       outfile: join(folder, 'browser.js'),
-      alias: { '@audience/core/internal': here('../../core/src/internal.ts'), '@audience/core': here('../../core/src/index.ts') },
+      alias: { '@audience/core': here('../../core/src/index.ts') },
       logLevel: 'error',
     });
     await writeFile(

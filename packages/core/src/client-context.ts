@@ -25,7 +25,14 @@ export interface ClientContext {
   withSessionLock<T>(fn: (held: () => Promise<boolean>) => Promise<T>): Promise<T>;
 }
 
-/** The oauth4webapi client metadata, with the clock skew that makes oauth4webapi use our clock. */
+/**
+ * The oauth4webapi client metadata, with the clock skew that makes oauth4webapi use our clock.
+ *
+ * @param clientId - the client identifier.
+ * @param now - the clock, epoch ms.
+ * @returns the oauth4webapi `Client`.
+ * @see RFC 7591 §2 (client metadata)
+ */
 export function clientWithClock(clientId: string, now: () => number): oauth.Client {
   return { client_id: clientId, [oauth.clockSkew]: Math.round((now() - Date.now()) / 1000) };
 }

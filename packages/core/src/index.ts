@@ -9,3 +9,11 @@ export { AudienceError, isAudienceError, type AudienceErrorCode, type AudienceEr
 export { createMemoryStore, type KeyValueStore } from './store.js';
 export { createInProcessLock, type LockFn } from './lock.js';
 export { createAuthorizedFetch, type AccessTokenSource, type AuthorizedFetchOptions } from './authorized-fetch.js';
+// Building blocks the adapter packages use, public and documented so that other adapters can use them too.
+export { SESSION_KEY, cacheKey, usableUntil } from './session.js';
+export { placeToken, type PlacedToken } from './token-placement.js';
+export { clientWithClock } from './client-context.js';
+export { toAudienceError } from './to-audience-error.js';
+export { assertOidcClientOptions, assertResource, assertScopes } from './options.js';
+export { sameOriginPath } from './return-to.js';
+export { TRANSACTION_TTL_MS } from './sign-in.js';

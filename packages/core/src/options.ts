@@ -113,3 +113,14 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
     clientAuth: options.clientAuthentication ?? (options.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(options.clientSecret)),
   };
 }
+
+/**
+ * Checks the options of {@link createOidcClient} without creating a client (an adapter that creates clients later,
+ * per session, validates its options once at start-up with it).
+ *
+ * @param options - the options to check.
+ * @throws {AudienceError} `ERR_INVALID_OPTION`, naming the bad option.
+ */
+export function assertOidcClientOptions(options: OidcClientOptions): void {
+  resolveOptions(options);
+}

@@ -39,12 +39,20 @@ export interface StoredSession {
   readonly tokens: Readonly<Record<string, StoredToken>>;
 }
 
+/** The store key of the session record. Store wrappers (cross-tab announcements, memory-only tokens) key on it. */
 export const SESSION_KEY = 'session';
 
 /** The store key of a pending sign-in, by its `state`. */
 export const transactionKey = (state: string): string => `transaction:${state}`;
 
-/** Where a token for `resource` (and `scopes`) is cached. The userinfo token is the empty resource. */
+/**
+ * Where a token for `resource` (and `scopes`) is cached. The userinfo token is the empty resource.
+ *
+ * @param resource - the resource indicator, or undefined for the userinfo token.
+ * @param scopes - the scopes asked for, if any (order and duplicates do not matter).
+ * @returns the cache key.
+ * @see RFC 8707 §2
+ */
 export function cacheKey(resource: string | undefined, scopes: readonly string[] | undefined): string {
   const scopePart = scopes && scopes.length > 0 ? ` ${[...new Set(scopes)].sort().join(' ')}` : '';
   return `${resource ?? ''}${scopePart}`;

@@ -12,6 +12,8 @@ function statusOf(err: oauth.OperationProcessingError): number | undefined {
  * @param err - what was thrown.
  * @param step - what was being done, for the message ("refreshing the access token for https://api.example.com").
  * @param validation - the code for a response that arrived but failed validation (default `ERR_SERVER_RESPONSE`).
+ * @returns the Audience error, its cause a redacted copy of `err`.
+ * @see AudienceErrorCode
  */
 export function toAudienceError(err: unknown, step: string, validation: AudienceErrorCode = 'ERR_SERVER_RESPONSE'): AudienceError {
   if (isAudienceError(err)) return err;

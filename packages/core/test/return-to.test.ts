@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { sameOriginPath } from '@audience/core/internal';
+import { sameOriginPath } from '@audience/core';
 import { DOT_SEGMENT_ATTACKS, returnToArbitrary, resolvesToOrigin } from './return-to-cases.js';
 
 const origin = 'https://app.example.com';

@@ -1,6 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { AudienceError } from '@audience/core';
-import { clientWithClock, toAudienceError } from '@audience/core/internal';
+import { AudienceError, clientWithClock, toAudienceError } from '@audience/core';
 import { DEFAULT_MAX_ENTRIES, createIntrospectionCache } from './introspection-cache.js';
 import { createJwksRefresh } from './jwks-refresh.js';
 import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';

@@ -1,6 +1,8 @@
 import * as oauth from 'oauth4webapi';
-import { AudienceError, createInProcessLock, type LockFn } from '@audience/core';
 import {
+  AudienceError,
+  createInProcessLock,
+  type LockFn,
   assertResource,
   assertScopes,
   cacheKey,
@@ -8,7 +10,7 @@ import {
   placeToken,
   toAudienceError,
   usableUntil,
-} from '@audience/core/internal';
+} from '@audience/core';
 import { clientAuthentication, type ClientCredentials } from './client-authentication.js';
 import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';
 import { createMemoryTokenCache, type CachedToken, type TokenCacheStore } from './token-cache.js';

@@ -12,8 +12,12 @@ import {
   type OidcClient,
   type SignInOptions,
   type UserInfo,
+  SESSION_KEY,
+  TRANSACTION_TTL_MS,
+  assertOidcClientOptions,
+  sameOriginPath,
 } from '@audience/core';
-import { SESSION_KEY, TRANSACTION_TTL_MS, resolveOptions, sameOriginPath } from '@audience/core/internal';
+
 import { clientAuth, type ClientCredentials } from './client-authentication.js';
 import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';
 
@@ -311,7 +315,7 @@ export function createWebAppClient(options: WebAppClientOptions): WebAppClient {
   };
 
   // Validate the options once, now, rather than on the first request.
-  resolveOptions({ ...core, issuer, store });
+  assertOidcClientOptions({ ...core, issuer, store });
 
   return {
     signIn: (async (req: AnyRequest, resOrOptions?: ServerResponse | WebAppSignInOptions, maybeOptions?: WebAppSignInOptions) => {

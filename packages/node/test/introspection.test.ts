@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { API_SECRET, CLIENTS, REPORTS_RESOURCE, SERVICE_SECRET, startDevServer, walkSignIn, type DevServer } from '@audience/dev-server';
-import { SESSION_KEY } from '@audience/core/internal';
+import { SESSION_KEY } from '@audience/core';
 import { bearerErrorResponse, createMemoryStore, createOidcClient, createResourceServer, type ResourceServerOptions, type StoredSession } from '@audience/node';
 import { serviceClient } from './support.js';
 

@@ -103,7 +103,6 @@ export async function connect(url: string) {
 }
 
 const ALIASES: Record<string, string> = {
-  '@audience/core/internal': here('../../core/src/internal.ts'),
   '@audience/core': here('../../core/src/index.ts'),
   '@audience/node': here('../../node/src/index.ts'),
   '@audience/redis': here('../src/index.ts'),

@@ -15,7 +15,6 @@ async function bundle(): Promise<string> {
     target: 'es2022',
     write: false,
     alias: {
-      '@audience/core/internal': here('../../../core/src/internal.ts'),
       '@audience/core': here('../../../core/src/index.ts'),
       '@audience/browser': here('../../src/index.ts'),
     },

@@ -7,7 +7,6 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 /** The packages from their sources, as the test suites use them. */
 export const SOURCE_ALIASES: Record<string, string> = {
-  '@audience/core/internal': here('../../../core/src/internal.ts'),
   '@audience/core': here('../../../core/src/index.ts'),
   '@audience/browser': here('../../../browser/src/index.ts'),
   '@audience/react': here('../../src/index.ts'),

@@ -11,6 +11,7 @@ export { createInProcessLock, type LockFn } from './lock.js';
 export { createAuthorizedFetch, type AccessTokenSource, type AuthorizedFetchOptions } from './authorized-fetch.js';
 // Building blocks the adapter packages use, public and documented so that other adapters can use them too.
 export { SESSION_KEY, cacheKey, usableUntil } from './session.js';
+export { TokenCache } from './token-cache.js';
 export { placeToken, type PlacedToken } from './token-placement.js';
 export { clientWithClock } from './client-context.js';
 export { toAudienceError } from './to-audience-error.js';

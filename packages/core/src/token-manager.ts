@@ -1,7 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import type { ClientContext } from './client-context.js';
 import { AudienceError, isAudienceError } from './errors.js';
-import { SESSION_KEY, cacheKey, usableUntil, type IdTokenClaims, type StoredSession, type StoredToken } from './session.js';
+import { SESSION_KEY, cacheKey, type IdTokenClaims, type StoredSession, type StoredToken } from './session.js';
+import { TokenCache } from './token-cache.js';
 import { placeToken } from './token-placement.js';
 import { isIdTokenFailure, toAudienceError } from './to-audience-error.js';
 
@@ -29,46 +30,39 @@ const RETRY = Symbol('retry');
 export class TokenManager {
   readonly #ctx: ClientContext;
   readonly #hooks: TokenManagerHooks;
-  readonly #memory = new Map<string, StoredToken>();
-  readonly #inflight = new Map<string, Promise<string>>();
+  readonly #cache: TokenCache;
 
   constructor(ctx: ClientContext, hooks: TokenManagerHooks) {
     this.#ctx = ctx;
     this.#hooks = hooks;
+    this.#cache = new TokenCache(ctx.options.leewayMs, ctx.options.now);
   }
 
   /** Forgets every token held in memory (the session changed). */
   clearMemory(): void {
-    this.#memory.clear();
-  }
-
-  #fresh(token: StoredToken | undefined): token is StoredToken {
-    return token !== undefined && usableUntil(token, this.#ctx.options.leewayMs) > this.#ctx.options.now();
+    this.#cache.clear();
   }
 
   /** A token is usable when fresh and is not the one a forced refresh replaces. */
   #usable(token: StoredToken | undefined, replace: string | undefined): token is StoredToken {
-    return this.#fresh(token) && token.accessToken !== replace;
+    return this.#cache.fresh(token) && token.accessToken !== replace;
   }
 
   async getAccessToken(resource: string | undefined, scopes: readonly string[] | undefined, forceRefresh: boolean): Promise<string> {
     const key = cacheKey(resource, scopes);
-    const remembered = this.#memory.get(key);
-    if (!forceRefresh && this.#fresh(remembered)) return remembered.accessToken;
-    const flightKey = forceRefresh ? `${key}\u0000force` : key;
-    const running = this.#inflight.get(flightKey);
-    if (running) return running;
-    const flight = (async () => {
+    const remembered = this.#cache.peek(key);
+    if (!forceRefresh && this.#cache.fresh(remembered)) return remembered.accessToken;
+    const flight = forceRefresh ? `${key}\u0000force` : key;
+    const token = await this.#cache.load(flight, key, async () => {
       // A forced refresh replaces the token this caller could have seen (in memory, else in the store); any other
       // fresh token, e.g. one a sibling tab got meanwhile, is newer and good enough.
       const replace = forceRefresh ? (remembered ?? (await this.#ctx.readSession())?.tokens[key])?.accessToken : undefined;
       return this.#obtain(key, resource, scopes, replace);
-    })().finally(() => this.#inflight.delete(flightKey));
-    this.#inflight.set(flightKey, flight);
-    return flight;
+    });
+    return token.accessToken;
   }
 
-  async #obtain(key: string, resource: string | undefined, scopes: readonly string[] | undefined, replace: string | undefined): Promise<string> {
+  async #obtain(key: string, resource: string | undefined, scopes: readonly string[] | undefined, replace: string | undefined): Promise<StoredToken> {
     for (;;) {
       const session = await this.#ctx.readSession();
       if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in: call buildSignInUrl/handleCallback first');
@@ -80,15 +74,9 @@ export class TokenManager {
         );
       }
       const cached = session.tokens[key];
-      if (this.#usable(cached, replace)) {
-        this.#memory.set(key, cached);
-        return cached.accessToken;
-      }
+      if (this.#usable(cached, replace)) return cached;
       const token = await this.#ctx.withSessionLock((held) => this.#refreshLocked(held, session.id, key, resource, scopes, replace));
-      if (token !== RETRY) {
-        this.#memory.set(key, token);
-        return token.accessToken;
-      }
+      if (token !== RETRY) return token;
     }
   }
 
@@ -211,7 +199,7 @@ export class TokenManager {
 
   /** Drops a token an API rejected (HTTP 401), from memory and the store, without evicting a newer one. */
   async invalidate(token: string): Promise<void> {
-    for (const [key, remembered] of this.#memory) if (remembered.accessToken === token) this.#memory.delete(key);
+    this.#cache.forget(token);
     const session = await this.#ctx.readSession();
     if (!session || !Object.values(session.tokens).some((t) => t.accessToken === token)) return;
     await this.#ctx.withSessionLock(async (held) => {

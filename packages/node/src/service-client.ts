@@ -9,6 +9,7 @@ import {
   clientWithClock,
   placeToken,
   toAudienceError,
+  TokenCache,
   usableUntil,
 } from '@audience/core';
 import { clientAuthentication, type ClientCredentials } from './client-authentication.js';
@@ -110,16 +111,15 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   if (!(leewayMs >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.expiryLeewaySeconds" must be a number ≥ 0');
   const shared = options.cache;
   const cache = shared ?? createMemoryTokenCache();
-  /** This process's copy of each shared token: a hit costs no round trip to the shared cache. */
-  const local = new Map<string, CachedToken>();
   const lock = options.lock ?? createInProcessLock();
   const { now, http, metadata } = context;
-  const inflight = new Map<string, Promise<CachedToken>>();
+  /** Audience's one token cache: this process's tokens (a hit costs no round trip to a shared cache) and flights. */
+  const local = new TokenCache<CachedToken>(leewayMs, now);
   const failed = new Map<string, FailureState>();
   const retryAfter = new WeakMap<AudienceError, number>();
   const keyOfToken = new Map<string, string>();
 
-  const usable = (token: CachedToken): boolean => usableUntil(token, leewayMs) > now();
+  const usable = (token: CachedToken): boolean => local.fresh(token);
   const refreshAt = (token: CachedToken): number => token.obtainedAt + refreshAhead * (usableUntil(token, leewayMs) - token.obtainedAt);
 
   async function requestToken(resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
@@ -147,11 +147,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
    * of the key until its backoff has passed (no request each), and the backoff grows with consecutive failures.
    */
   function fetchShared(key: string, resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
-    let running = inflight.get(key);
-    if (running) return running;
     const failure = failed.get(key);
-    if (failure && now() < failure.retryAt) return Promise.reject(failure.error);
-    running = (async () => {
+    if (!local.flying(key) && failure && now() < failure.retryAt) return Promise.reject(failure.error);
+    return local.load(key, key, async () => {
       try {
         // Across processes: one of them requests, the others find its token in the shared cache.
         const token = await lock(`audience:service:${context.issuer.href}:${clientId}:${key}`, async () => {
@@ -161,7 +159,6 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           await cache.set(key, fresh);
           return fresh;
         });
-        local.set(key, token);
         failed.delete(key);
         for (const [old, oldKey] of keyOfToken) if (oldKey === key) keyOfToken.delete(old);
         keyOfToken.set(token.accessToken, key);
@@ -173,15 +170,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         failed.set(key, { error, failures, retryAt: now() + backoff });
         throw error;
       }
-    })().finally(() => inflight.delete(key));
-    inflight.set(key, running);
-    return running;
+    });
   }
 
   /** Starts one background refresh unless one runs or the last failure's backoff has not passed. */
   function refreshInBackground(key: string, resource: string, scopes: readonly string[] | undefined): void {
     const failure = failed.get(key);
-    if (inflight.has(key) || (failure && now() < failure.retryAt)) return;
+    if (local.flying(key) || (failure && now() < failure.retryAt)) return;
     // Callers keep the still-valid token meanwhile; a failure only sets the backoff.
     fetchShared(key, resource, scopes).catch(() => undefined);
   }
@@ -191,7 +186,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       assertResource(resource, 'resource');
       const scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
       const key = cacheKey(resource, scopes);
-      let cached = local.get(key);
+      let cached = local.peek(key);
       if (!cached || !usable(cached)) {
         cached = await cache.get(key);
         if (cached) local.set(key, cached);
@@ -207,11 +202,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const key = keyOfToken.get(token);
       if (key === undefined) return;
       keyOfToken.delete(token);
-      if (local.get(key)?.accessToken === token) local.delete(key);
+      local.forget(token);
       if ((await cache.get(key))?.accessToken === token) await cache.delete(key);
     },
-    async idle() {
-      while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
-    },
+    idle: () => local.idle(),
   };
 }

@@ -1,12 +1,10 @@
-/** A cached service token. */
-export interface CachedToken {
-  readonly accessToken: string;
+import type { StoredToken } from '@audience/core';
+
+/** A cached service token: core's `StoredToken`, with the time it was requested (refresh-ahead needs it). */
+export type CachedToken = StoredToken & {
   /** Epoch ms when it was requested. */
   readonly obtainedAt: number;
-  /** Epoch ms after which it must not be used (before the leeway). */
-  readonly expiresAt: number;
-  readonly scope?: string;
-}
+};
 
 /**
  * Where a service client keeps its tokens, keyed by resource (+ sorted scopes). The default keeps them in memory;

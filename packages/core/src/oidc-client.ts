@@ -116,12 +116,6 @@ export interface OidcClient {
   reload(): Promise<AuthState>;
 }
 
-class TokenEvents extends Subscribable<() => void> {
-  emit(): void {
-    for (const listener of this.listeners) listener();
-  }
-}
-
 class AuthStateStore extends Subscribable<(state: AuthState) => void> {
   state: AuthState = initialAuthState;
   version = 0;
@@ -131,7 +125,7 @@ class AuthStateStore extends Subscribable<(state: AuthState) => void> {
     const next = reduceAuthState(this.state, action);
     if (next === this.state) return;
     this.state = next;
-    for (const listener of this.listeners) listener(next);
+    this.emit(next);
   }
 }
 
@@ -154,7 +148,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
   const ctx = createClientContext(resolveOptions(options));
   const { store, now } = ctx.options;
   const auth = new AuthStateStore();
-  const tokenEvents = new TokenEvents();
+  const tokenEvents = new Subscribable<() => void>();
   const checkedResources = new Set<string>();
 
   const usable = (session: StoredSession): boolean =>

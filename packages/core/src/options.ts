@@ -40,12 +40,10 @@ export interface OidcClientOptions {
   readonly timeoutMs?: number;
   /** Send authorization requests through PAR (RFC 9126) even when the server does not require it. */
   readonly usePushedAuthorizationRequests?: boolean;
-  /** The client secret of a confidential client (sent with `client_secret_basic`); public clients have none. */
-  readonly clientSecret?: string;
   /**
-   * How a confidential client authenticates at the token endpoint, when not with `clientSecret` and
-   * `client_secret_basic`: an oauth4webapi client authentication (`ClientSecretPost`, `PrivateKeyJwt`, …). The
-   * Node package builds it from `clientSecret` / `privateKey` / `tokenEndpointAuthMethod`.
+   * How a confidential client authenticates at the token endpoint: an oauth4webapi client authentication
+   * (`ClientSecretBasic(secret)`, `ClientSecretPost(secret)`, `PrivateKeyJwt(key)`). Default: none, a public client
+   * (SPAs, native apps). The Node package's web app builds it from `clientSecret` / `privateKey`.
    */
   readonly clientAuthentication?: ClientAuthentication;
   /**
@@ -93,9 +91,8 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   const resources = (options.resources ?? []).map((r, i) => assertResource(r, `options.resources[${i}]`));
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
-  if (options.clientSecret !== undefined) nonEmptyString(options.clientSecret, 'options.clientSecret');
-  if (options.clientAuthentication !== undefined && (typeof options.clientAuthentication !== 'function' || options.clientSecret !== undefined)) {
-    throw invalid('options.clientAuthentication', 'must be a client authentication function, and not given together with clientSecret');
+  if (options.clientAuthentication !== undefined && typeof options.clientAuthentication !== 'function') {
+    throw invalid('options.clientAuthentication', 'must be a client authentication function (oauth4webapi ClientAuth)');
   }
   return {
     issuer: issuerContext.issuer,
@@ -110,7 +107,7 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
     now: issuerContext.now,
     leewayMs: positiveNumber(options.expiryLeewaySeconds, 'options.expiryLeewaySeconds', 30, true) * 1000,
     usePar: options.usePushedAuthorizationRequests === true,
-    clientAuth: options.clientAuthentication ?? (options.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(options.clientSecret)),
+    clientAuth: options.clientAuthentication ?? oauth.None(),
   };
 }
 

@@ -2,6 +2,11 @@
 export class Subscribable<TListener extends (...args: never[]) => void> {
   protected readonly listeners: Set<TListener> = new Set();
 
+  /** Calls every listener with the arguments. */
+  emit(...args: Parameters<TListener>): void {
+    for (const listener of this.listeners) listener(...args);
+  }
+
   subscribe(listener: TListener): () => void {
     this.listeners.add(listener);
     return () => {

@@ -21,11 +21,18 @@ export function toAudienceError(err: unknown, step: string, validation: Audience
     // The server said what went wrong: keep its `error` and `error_description`.
     const details = { cause: err, error: err.error, ...(err.error_description ? { errorDescription: err.error_description } : {}) };
     const said = `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
-    if (err instanceof oauth.AuthorizationResponseError) return new AudienceError('ERR_CALLBACK', `${step} failed: the server answered ${said}`, details);
-    if (err.status >= 500) return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered ${err.status} (${said})`, details);
-    if (err.error === 'invalid_grant') return new AudienceError('ERR_LOGIN_REQUIRED', `${step} failed: the server no longer accepts the session (${said})`, details);
-    if (err.error === 'invalid_target') return new AudienceError('ERR_INVALID_RESOURCE', `${step} failed: the server refused the resource (${said})`, details);
-    return new AudienceError('ERR_OAUTH', `${step} failed: the server answered ${said}`, details);
+    const status = err instanceof oauth.ResponseBodyError ? err.status : 0;
+    const code: AudienceErrorCode =
+      err instanceof oauth.AuthorizationResponseError
+        ? 'ERR_CALLBACK'
+        : status >= 500
+          ? 'ERR_SERVER_RESPONSE'
+          : err.error === 'invalid_grant'
+            ? 'ERR_LOGIN_REQUIRED' // the refresh token (or code) is no longer accepted
+            : err.error === 'invalid_target'
+              ? 'ERR_INVALID_RESOURCE'
+              : 'ERR_OAUTH';
+    return new AudienceError(code, `${step} failed: the server answered ${status >= 500 ? `${status} (${said})` : said}`, details);
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
     const challenge = err.cause[0];

@@ -308,4 +308,14 @@ describe('@audience/browser in real Chromium against the dev server', () => {
     expect(idp.control.requests('end_session').length).toBeGreaterThan(0);
     await expectNoWebStorage(tabs.slice(1));
   });
+
+  it('after sign-out the server asks for the password again (the login session ended too, not only the grant)', async () => {
+    const page = tabs[0]!;
+    await page.evaluate(() => window.app.ready);
+    await page.click('#sign-in');
+    await page.waitForURL(`${idp.issuer}/interaction/**`);
+    await page.waitForSelector('#password');
+    expect(await page.isVisible('#password')).toBe(true);
+    expect(await page.locator('text=Allow').count()).toBe(0);
+  });
 });

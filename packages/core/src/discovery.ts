@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { RequestOptions } from './request-options.js';
+import { AudienceError } from './errors.js';
 import { toAudienceError } from './to-audience-error.js';
 
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
@@ -25,7 +26,7 @@ export function createDiscovery(issuer: URL, http: () => RequestOptions, now: ()
         try {
           return await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, http()));
         } catch (err) {
-          throw toAudienceError(err, `discovery of ${issuer.href}`);
+          throw discoveryError(err, issuer);
         }
       })();
       const entry = { promise, fetchedAt: time };
@@ -36,4 +37,23 @@ export function createDiscovery(issuer: URL, http: () => RequestOptions, now: ()
     }
     return cached.promise;
   };
+}
+
+/** A discovery failure that says what to check: the HTTP status, or both issuer values when they differ. */
+function discoveryError(err: unknown, issuer: URL): AudienceError {
+  const step = `discovery of ${issuer.href}`;
+  if (err instanceof oauth.OperationProcessingError) {
+    const cause = err.cause as { expected?: unknown; body?: { issuer?: unknown } } | Response | undefined;
+    if (err.code === oauth.JSON_ATTRIBUTE_COMPARISON && !(cause instanceof Response)) {
+      return new AudienceError(
+        'ERR_SERVER_RESPONSE',
+        `${step} failed: expected issuer ${String(cause?.expected)}, got ${String(cause?.body?.issuer)}. They must match exactly (scheme, host, port, path and trailing slash): use the server's issuer value as "options.issuer"`,
+        { cause: err },
+      );
+    }
+    if (cause instanceof Response && cause.status < 500) {
+      return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered HTTP ${cause.status} at ${cause.url || `${issuer.href}.well-known/openid-configuration`}; check "options.issuer"`, { cause: err });
+    }
+  }
+  return toAudienceError(err, step);
 }

@@ -68,6 +68,19 @@ describe('failures are typed and lose nothing', () => {
     await expect(client.getAccessToken(API_RESOURCE)).resolves.toMatch(/^eyJ/);
   });
 
+  it('an issuer that differs from the server\'s (localhost vs 127.0.0.1) names both values and says they must match', async () => {
+    const { client } = makeClient(env.server, { issuer: env.server.issuer.replace('127.0.0.1', 'localhost') });
+    const failure = await client.buildSignInUrl().catch((err: Error) => err);
+    expect(failure).toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
+    expect((failure as Error).message).toContain(`expected issuer ${env.server.issuer.replace('127.0.0.1', 'localhost')}/, got ${env.server.issuer}`);
+    expect((failure as Error).message).toContain('must match exactly');
+  });
+
+  it('a discovery answered 404 (a wrong issuer path) says the HTTP status', async () => {
+    const { client } = makeClient(env.server, { issuer: `${env.server.issuer}/tenant-that-does-not-exist` });
+    await expect(client.buildSignInUrl()).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE', message: expect.stringContaining('HTTP 404') });
+  });
+
   it('a failed discovery is not cached', async () => {
     env.server.control.injectFault('discovery', { type: 'status', status: 503 }, { times: 1 });
     const { client } = makeClient(env.server);

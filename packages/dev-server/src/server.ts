@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { Provider, errors } from './oidc-provider.js';
 import { MemoryStore } from './adapter.js';
 import {
   API_SECRET,
@@ -162,8 +163,12 @@ function configuration(options: DevServerOptions, control: DevServerControl, sto
         enabled: true,
         logoutSource: async (ctx, form) => {
           // Sign out without a second question: the development server trusts its own clients.
-          ctx.body = `<!doctype html><html><body>${form}<script>document.forms[0].submit()</script>
-<noscript><button form="op.logoutForm" name="logout" value="yes">Sign out</button></noscript></body></html>`;
+          // logout=yes ends the login session at the server too (without it only the client's grant ends, and the next
+          // sign-in would skip the password).
+          ctx.body = `<!doctype html><html><body>${form}<script>
+const form = document.forms[0]; const logout = document.createElement('input');
+logout.type = 'hidden'; logout.name = 'logout'; logout.value = 'yes'; form.appendChild(logout); form.submit();
+</script><noscript><button form="op.logoutForm" name="logout" value="yes">Sign out</button></noscript></body></html>`;
         },
       },
       resourceIndicators: {

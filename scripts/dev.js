@@ -6,15 +6,50 @@ import { startExampleService } from '@audience/example-service';
 import { startExampleWebApp } from '@audience/example-webapp';
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const host = '127.0.0.1';
-const ports = { idp: 4000, spa: 5173, webapp: 5174, reactSpa: 5175, api: 5180 };
+// Every port can be chosen: a flag (--idp-port 4100) or an environment variable (AUDIENCE_IDP_PORT=4100).
+const PORTS = {
+  idp: ['authorization server', 4000],
+  spa: ['SPA example', 5173],
+  webapp: ['web app example', 5174],
+  react: ['React SPA example', 5175],
+  api: ['example API', 5180],
+};
+const { values: flags } = parseArgs({ options: Object.fromEntries(Object.keys(PORTS).map((name) => [`${name}-port`, { type: 'string' }])) });
+const ports = Object.fromEntries(
+  Object.entries(PORTS).map(([name, [, fallback]]) => [name, Number(flags[`${name}-port`] ?? process.env[`AUDIENCE_${name.toUpperCase()}_PORT`] ?? fallback)]),
+);
 const spaOrigin = `http://${host}:${ports.spa}`;
-const reactOrigin = `http://${host}:${ports.reactSpa}`;
+const reactOrigin = `http://${host}:${ports.react}`;
+const webappOrigin = `http://${host}:${ports.webapp}`;
 
-const idp = await startDevServer({ port: ports.idp });
-const api = await startExampleApi({ issuer: idp.issuer, port: ports.api, corsOrigins: [spaOrigin, reactOrigin] });
-const webapp = await startExampleWebApp({ issuer: idp.issuer, apiUrl: api.url, port: ports.webapp });
+/** Starts one part of the demo; a port in use ends the demo with what to do instead of a stack trace. */
+async function listen(name, start) {
+  try {
+    return await start();
+  } catch (err) {
+    const inUse = err?.code === 'EADDRINUSE' || /already in use/i.test(String(err?.message));
+    if (!inUse) throw err;
+    const [what] = PORTS[name];
+    console.error(`Port ${ports[name]} (${what}) is already in use: another \`npm run dev\` or another program is listening there.
+Stop it, or choose other ports, e.g.  npm run dev -- --${name}-port ${ports[name] + 100}  or  AUDIENCE_${name.toUpperCase()}_PORT=${ports[name] + 100} npm run dev
+Ports: ${Object.keys(PORTS).map((n) => `--${n}-port ${ports[n]}`).join('  ')}`);
+    process.exit(1);
+  }
+}
+
+const idp = await listen('idp', () =>
+  startDevServer({
+    port: ports.idp,
+    spaRedirectUris: [`${spaOrigin}/callback`, `${reactOrigin}/callback`],
+    webappRedirectUris: [`${webappOrigin}/callback`],
+    postLogoutRedirectUris: [`${spaOrigin}/`, `${reactOrigin}/`, `${webappOrigin}/`],
+  }),
+);
+const api = await listen('api', () => startExampleApi({ issuer: idp.issuer, port: ports.api, corsOrigins: [spaOrigin, reactOrigin] }));
+const webapp = await listen('webapp', () => startExampleWebApp({ issuer: idp.issuer, apiUrl: api.url, port: ports.webapp }));
 const spa = await createServer({
   root: fileURLToPath(new URL('../examples/spa', import.meta.url)),
   configFile: false,
@@ -22,17 +57,17 @@ const spa = await createServer({
   server: { host, port: ports.spa, strictPort: true },
   define: { __AUDIENCE_DEMO__: JSON.stringify({ issuer: idp.issuer, apiUrl: api.url }) },
 });
-await spa.listen();
+await listen('spa', () => spa.listen());
 // The React example: the same app with @audience/react (Vite compiles its TSX with esbuild).
 const reactSpa = await createServer({
   root: fileURLToPath(new URL('../examples/react-spa', import.meta.url)),
   configFile: false,
   logLevel: 'warn',
-  server: { host, port: ports.reactSpa, strictPort: true },
+  server: { host, port: ports.react, strictPort: true },
   esbuild: { jsx: 'automatic' },
   define: { __AUDIENCE_DEMO__: JSON.stringify({ issuer: idp.issuer, apiUrl: api.url }) },
 });
-await reactSpa.listen();
+await listen('react', () => reactSpa.listen());
 
 console.log(`
 Audience demo: everything runs on this machine, no account needed.

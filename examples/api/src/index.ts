@@ -67,7 +67,10 @@ export async function startExampleApi(options: { issuer: string; port?: number; 
     } else if (route) route(req, res);
     else json(res, 404, { error: 'not_found' });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // a port in use is the caller's to report
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     rejectNext(count, status = 401) {

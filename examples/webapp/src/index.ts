@@ -24,7 +24,10 @@ pre{background:#f1f3f5;padding:1rem;border-radius:6px;overflow:auto}</style>
 /** Starts the example web app on 127.0.0.1 (its redirect URI must be registered at the server). */
 export async function startExampleWebApp(options: { issuer: string; apiUrl: string; port?: number }): Promise<ExampleWebApp> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // a port in use is the caller's to report
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const webapp = createWebAppClient({
     issuer: options.issuer,

@@ -6,10 +6,11 @@ import { DEMO_ACCOUNTS } from './constants.js';
 /** How sign-in interactions are answered: a real form for people, or automatic approval for tests. */
 export type InteractionMode = 'form' | 'auto';
 
-const escape = (s: string): string =>
+export const escape = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function page(title: string, body: string): string {
+/** A page with the look of the login page. */
+export function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escape(title)} · Audience dev server</title>
 <style>

@@ -15,7 +15,7 @@ import {
   WEBAPP_SECRET,
 } from './constants.js';
 import { DevServerControl, ROUTES, describeForm, endpointOf, type RequestLogEntry } from './control.js';
-import { handleInteraction, type InteractionMode } from './interactions.js';
+import { escape, handleInteraction, page, type InteractionMode } from './interactions.js';
 import { generateClientKeyPair, generateProviderKeys, type SigningJwk } from './keys.js';
 
 export interface DevServerOptions {
@@ -52,6 +52,21 @@ const DEFAULT_POST_LOGOUT = ['http://127.0.0.1:5173/', 'http://localhost:5173/',
 function isLoopbackOrigin(origin: string): boolean {
   const url = URL.canParse(origin) ? new URL(origin) : undefined;
   return url?.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
+}
+
+const ERROR_HINTS: Readonly<Record<string, string>> = {
+  invalid_client: 'The client_id is not one this server knows. Check the "clientId" option against the clients listed when the server starts.',
+  invalid_redirect_uri: 'The redirect_uri is not registered for this client. Check the "redirectUri" option, or start the server with it in spaRedirectUris / webappRedirectUris.',
+  invalid_request: 'The sign-in request is incomplete or malformed: start it again from the app.',
+  session_not_found: 'The sign-in this page belonged to has ended (for example after Back or a server restart): start it again from the app.',
+};
+
+function errorPage(error: string, description: string): string {
+  const hint = ERROR_HINTS[error] ?? (/session/i.test(description) ? ERROR_HINTS['session_not_found']! : 'Start the sign-in again from the app.');
+  return page(
+    'Sign-in problem',
+    `<h1>Something went wrong</h1><p class="error"><code>${escape(error)}</code>${description ? `: ${escape(description)}` : ''}</p><p>${escape(hint)}</p>`,
+  );
 }
 
 function configuration(options: DevServerOptions, control: DevServerControl, store: MemoryStore, servicePublicJwk: SigningJwk): Configuration {
@@ -134,6 +149,11 @@ function configuration(options: DevServerOptions, control: DevServerControl, sto
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // Errors shown to a person get the login page's look and a sentence on what to check.
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = errorPage(String(out['error'] ?? 'server_error'), String(out['error_description'] ?? ''));
+    },
     clientBasedCORS: (_ctx, origin) => allowedOrigin(origin),
     // First-party clients get a refresh token whenever they may use one: oidc-provider otherwise drops
     // `offline_access` from requests without prompt=consent.
@@ -247,8 +267,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (entry.endpoint === 'interaction') await handleInteraction(provider, mode, req, res);
       else callback(req, res);
     })().catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(err));
+      // An interaction whose sign-in is gone (SessionNotFound after Back or a restart) is the person's to redo.
+      const gone = err instanceof Error && err.name === 'SessionNotFound';
+      if (!res.headersSent) res.writeHead(gone ? 400 : 500, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(errorPage(gone ? 'session_not_found' : 'server_error', gone ? '' : err instanceof Error ? err.message : String(err)));
     });
   });
 

@@ -72,3 +72,24 @@ it('a person signs in through the login and consent pages; a wrong password is r
   expect(next.searchParams.get('state')).toBe('s1');
   expect(next.searchParams.get('iss')).toBe(server.issuer);
 });
+
+it.each([
+  ['an unknown client_id', { client_id: 'no-such-client', redirect_uri: REDIRECT }, 'clientId'],
+  ['an unregistered redirect_uri', { client_id: CLIENTS.spa, redirect_uri: 'http://127.0.0.1:9/not-registered' }, 'redirectUri'],
+])('an error shown to a person (%s) has the login page\'s look and says what to check', async (_name, params, hint) => {
+  const url = new URL(`${server.issuer}/auth`);
+  for (const [k, v] of Object.entries({ ...params, response_type: 'code', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })) url.searchParams.set(k, v);
+  const res = await fetch(url, { redirect: 'manual' });
+  expect(res.status).toBe(400);
+  const html = await res.text();
+  expect(html).toContain('Something went wrong');
+  expect(html).toContain('Audience dev server');
+  expect(html).toContain(hint);
+  expect(html).not.toContain('oops! something went wrong');
+});
+
+it('an interaction page whose sign-in is gone (Back after sign-in, a restart) says to start again', async () => {
+  const res = await fetch(`${server.issuer}/interaction/no-such-interaction`);
+  const html = await res.text();
+  expect(html).toContain('start it again from the app');
+});

@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 // The ceiling guards against regressions at today's size. The goal (9 KB, 8 KB target) is not met: oauth4webapi's
 // functions alone are 9.5 KB here once the ID token's JWKS signature check (1.8 KB of them) is included.
-// Raised from 16 KB to 17 KB by the hardening work (+1.3 KB: the Web Lock heartbeat, whole-shape checks of stored
-// values, redacted error causes, the shared issuer context); the size issue replaces this budget with a smaller one.
-const LIMIT = 17 * 1024;
+// Raised from 16 KB to 17.5 KB by the hardening work (+1.3 KB: the Web Lock heartbeat, whole-shape checks of stored
+// values, redacted error causes, the shared issuer context) and the errors that name the option to check (+0.2 KB);
+// the size issue replaces this budget with a smaller one.
+const LIMIT = 17.5 * 1024;
 const GOAL = 9 * 1024;
 /** What @audience/react may add over the browser entry (react itself is the app's, marked external). */
 const REACT_LIMIT = 1024;

@@ -47,12 +47,12 @@ function discoveryError(err: unknown, issuer: URL): AudienceError {
     if (err.code === oauth.JSON_ATTRIBUTE_COMPARISON && !(cause instanceof Response)) {
       return new AudienceError(
         'ERR_SERVER_RESPONSE',
-        `${step} failed: expected issuer ${String(cause?.expected)}, got ${String(cause?.body?.issuer)}. They must match exactly (scheme, host, port, path and trailing slash): use the server's issuer value as "options.issuer"`,
+        `${step} failed: expected issuer ${String(cause?.expected)}, got ${String(cause?.body?.issuer)}; they must match exactly ("options.issuer")`,
         { cause: err },
       );
     }
     if (cause instanceof Response && cause.status < 500) {
-      return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered HTTP ${cause.status} at ${cause.url || `${issuer.href}.well-known/openid-configuration`}; check "options.issuer"`, { cause: err });
+      return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered HTTP ${cause.status}; check "options.issuer"`, { cause: err });
     }
   }
   return toAudienceError(err, step);

@@ -43,7 +43,6 @@ export interface AudienceErrorOptions {
 
 const BRAND = Symbol.for('audience.error');
 
-const BUILTIN_ERRORS = [TypeError, RangeError, SyntaxError] as const;
 const KEPT_FIELDS = ['code', 'status', 'error', 'error_description'] as const;
 
 /**
@@ -58,9 +57,8 @@ export function redactCause(value: unknown, depth = 0): Error | undefined {
   if (isAudienceError(value)) return value;
   if (!(value instanceof Error) || depth > 4) return undefined;
   const nested = redactCause(value.cause, depth + 1);
-  // The built-in class is kept (a fetch failure stays a TypeError); oauth4webapi's classes become a plain Error.
-  const Builtin = BUILTIN_ERRORS.find((builtin) => value.constructor === builtin) ?? Error;
-  const copy = new Builtin(value.message, nested ? { cause: nested } : undefined);
+  // A fetch failure stays a TypeError; oauth4webapi's classes become a plain Error.
+  const copy = new (value.constructor === TypeError ? TypeError : Error)(value.message, nested ? { cause: nested } : undefined);
   copy.name = value.name;
   for (const field of KEPT_FIELDS) {
     const kept = (value as unknown as Record<string, unknown>)[field];

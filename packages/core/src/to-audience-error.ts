@@ -1,6 +1,14 @@
 import * as oauth from 'oauth4webapi';
 import { AudienceError, isAudienceError, type AudienceErrorCode } from './errors.js';
 
+/** The option a server's error points at (RFC 6749 §4.1.2.1, §5.2; RFC 8707 §2; RFC 9126 §2.3). */
+const OPTION_TO_CHECK: Readonly<Record<string, string>> = {
+  invalid_client: 'clientId',
+  unauthorized_client: 'clientId',
+  invalid_scope: 'scopes',
+  invalid_target: 'resources',
+};
+
 function statusOf(err: oauth.OperationProcessingError): number | undefined {
   const cause = err.cause as unknown;
   return cause instanceof Response ? cause.status : undefined;
@@ -32,7 +40,8 @@ export function toAudienceError(err: unknown, step: string, validation: Audience
             : err.error === 'invalid_target'
               ? 'ERR_INVALID_RESOURCE'
               : 'ERR_OAUTH';
-    return new AudienceError(code, `${step} failed: the server answered ${status >= 500 ? `${status} (${said})` : said}`, details);
+    const check = /redirect_uri/.test(said) ? 'redirectUri' : OPTION_TO_CHECK[err.error];
+    return new AudienceError(code, `${step} failed: the server answered ${status >= 500 ? `${status} (${said})` : said}${check ? `; check "options.${check}"` : ''}`, details);
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
     const challenge = err.cause[0];

@@ -81,6 +81,16 @@ describe('failures are typed and lose nothing', () => {
     await expect(client.buildSignInUrl()).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE', message: expect.stringContaining('HTTP 404') });
   });
 
+  it.each([
+    ['an unknown client_id', { clientId: 'no-such-client' }, 'invalid_client', '"options.clientId"'],
+    ['an unregistered redirect_uri', { redirectUri: 'http://127.0.0.1:9/not-registered' }, 'invalid_request', '"options.redirectUri"'],
+  ])('%s found out through PAR names the option to check', async (_name, overrides, error, option) => {
+    const { client } = makeClient(env.server, { ...overrides, usePushedAuthorizationRequests: true });
+    const failure = await client.buildSignInUrl().catch((err: Error) => err);
+    expect(failure).toMatchObject({ code: 'ERR_OAUTH', error });
+    expect((failure as Error).message).toContain(option);
+  });
+
   it('a failed discovery is not cached', async () => {
     env.server.control.injectFault('discovery', { type: 'status', status: 503 }, { times: 1 });
     const { client } = makeClient(env.server);

@@ -153,6 +153,7 @@ describe('examples', () => {
       await page.click('#sign-in');
       await page.waitForSelector('#signed-in:not([hidden])');
       expect(new URL(page.url()).search).toBe('');
+      expect(await page.textContent('#status')).toMatch(/^Signed in as /);
       await page.click('#userinfo');
       await page.waitForFunction(() => document.querySelector('#userinfo-result')!.textContent!.includes('alice'));
       for (const [button, aud] of [['#call-api', 'https://api.example.com'], ['#call-billing', 'https://billing.example.com']] as const) {
@@ -160,6 +161,10 @@ describe('examples', () => {
         await page.waitForFunction((a) => document.querySelector('#api-result')!.textContent!.includes(`"aud": "${a}"`), aud);
         expect(await page.textContent('#api-result')).toContain('"status": 200');
       }
+      await page.click('#sign-out');
+      await page.waitForSelector('#signed-out:not([hidden])');
+      await page.waitForFunction(() => location.search === '');
+      expect(await page.textContent('#status')).toBe('Signed out');
     } finally {
       await browser.dispose();
     }

@@ -29,7 +29,14 @@ function decode(token: string): Record<string, unknown> {
   return JSON.parse(atob(payload)) as Record<string, unknown>;
 }
 
-const describe = (err: unknown): string => (isAudienceError(err) ? `${err.code}: ${err.message}` : String(err));
+const describe = (err: unknown): string => {
+  if (isAudienceError(err, 'ERR_CALLBACK') && err.error === 'access_denied') return 'Sign-in cancelled.';
+  if (isAudienceError(err, 'ERR_LOGIN_REQUIRED')) return 'Your session has ended. Restarting the demo ends every session: sign in again.';
+  return isAudienceError(err) ? `${err.code}: ${err.message}` : String(err);
+};
+
+// Back from the end-session endpoint (RP-initiated logout returns the state it was sent): keep a clean address bar.
+if (!auth.isRedirectCallback() && new URLSearchParams(location.search).has('state')) history.replaceState(null, '', location.pathname + location.hash);
 
 /** The decoded `aud`, `scope` and `exp` of the current token for an API; re-renders when the token is replaced. */
 function TokenSummary({ resource }: { readonly resource: string }) {
@@ -85,7 +92,7 @@ function App() {
     <>
       <header>
         <h1>Audience <small>React example</small></h1>
-        <span id="status" className={`pill ${status}`}>{status === 'signed-in' ? `signed in as ${String(claims?.['name'] ?? claims?.sub)}` : status}</span>
+        <span id="status" className={`pill ${status}`}>{status === 'signed-in' ? `signed in as ${String(claims?.['name'] ?? claims?.sub)}` : status === 'loading' ? 'loading…' : 'signed out'}</span>
       </header>
       <main>
         {status === 'signed-out' && (
@@ -97,7 +104,7 @@ function App() {
         {status === 'signed-in' && (
           <section id="signed-in">
             <div className="card">
-              <h2>ID token claims</h2>
+              <h2>ID token claims <small>(of the latest ID token: a refreshed one may carry more)</small></h2>
               <pre id="claims">{JSON.stringify(claims, null, 2)}</pre>
             </div>
             <UserInfoCard />
@@ -105,7 +112,7 @@ function App() {
             <button id="sign-out" className="secondary" onClick={() => void signOut()}>Sign out</button>
           </section>
         )}
-        {error !== undefined && <p id="error" className="error">{describe(error)}</p>}
+        {error !== undefined && status !== 'signed-in' && <p id="error" className={isAudienceError(error, 'ERR_CALLBACK') && error.error === 'access_denied' ? 'notice' : 'error'}>{describe(error)}</p>}
       </main>
     </>
   );

@@ -28,17 +28,37 @@ function decode(token: string): Record<string, unknown> {
   return JSON.parse(atob(payload)) as Record<string, unknown>;
 }
 
+/** The status in words: who is signed in, or why nobody is. */
+function statusText(state: AuthState): string {
+  if (state.status === 'loading') return 'loading…';
+  if (state.status === 'signed-in') return `Signed in as ${String(state.claims['name'] ?? state.claims['preferred_username'] ?? state.claims.sub)}`;
+  return state.reason === 'session_expired' ? 'Session ended: sign in again' : 'Signed out';
+}
+
 function render(state: AuthState): void {
-  $('status').textContent = state.status === 'signed-out' ? `signed out (${state.reason})` : state.status;
+  $('status').textContent = statusText(state);
   $('status').className = `pill ${state.status}`;
   $('signed-in').hidden = state.status !== 'signed-in';
   $('signed-out').hidden = state.status !== 'signed-out';
   if (state.status === 'signed-in') show('claims', JSON.stringify(state.claims, null, 2));
+  clearMessage(); // a new state: an old error no longer applies
+}
+
+function clearMessage(): void {
+  $('error').hidden = true;
+  $('error').className = 'error';
 }
 
 function fail(err: unknown): void {
   $('error').hidden = false;
-  show('error', isAudienceError(err) ? `${err.code}: ${err.message}` : String(err));
+  if (isAudienceError(err, 'ERR_CALLBACK') && err.error === 'access_denied') {
+    $('error').className = 'notice';
+    show('error', 'Sign-in cancelled.');
+  } else if (isAudienceError(err, 'ERR_LOGIN_REQUIRED')) {
+    show('error', 'Your session has ended. Restarting the demo ends every session (its authorization server keeps them in memory): sign in again.');
+  } else {
+    show('error', isAudienceError(err) ? `${err.code}: ${err.message}` : String(err));
+  }
 }
 
 async function callApi(resource: keyof typeof apis, path: string): Promise<void> {
@@ -50,12 +70,15 @@ async function callApi(resource: keyof typeof apis, path: string): Promise<void>
 }
 
 auth.subscribe(render);
-$('sign-in').onclick = () => void auth.signIn().catch(fail);
+$('sign-in').onclick = () => (clearMessage(), void auth.signIn().catch(fail));
 $('sign-out').onclick = () => void auth.signOut().catch(fail);
 $('userinfo').onclick = () => void auth.fetchUserInfo().then((info) => show('userinfo-result', JSON.stringify(info, null, 2)), fail);
 $('call-api').onclick = () => void callApi(API, '/api/items').catch(fail);
 $('call-billing').onclick = () => void callApi(BILLING, '/billing/invoices').catch(fail);
 
-if (location.pathname === '/callback' && new URLSearchParams(location.search).has('state')) {
+if (auth.isRedirectCallback()) {
   auth.handleRedirectCallback().then(({ returnTo }) => history.replaceState(null, '', returnTo), fail);
+} else if (new URLSearchParams(location.search).has('state')) {
+  // Back from the end-session endpoint (RP-initiated logout returns the state it was sent): keep a clean address bar.
+  history.replaceState(null, '', location.pathname + location.hash);
 }

@@ -141,8 +141,20 @@ describe('the React example (examples/react-spa) against the dev server', () => 
   });
 
   let tab: Page;
+  it('Cancel on the login page comes back as a neutral "Sign-in cancelled."', async () => {
+    tab = await open(`${origin}/`);
+    await tab.click('#sign-in');
+    await tab.waitForURL(`${idp.issuer}/interaction/**`);
+    await tab.click('text=Cancel');
+    await tab.waitForSelector('#error');
+    expect(await tab.textContent('#error')).toBe('Sign-in cancelled.');
+    expect(await tab.getAttribute('#error', 'class')).toBe('notice');
+    expect(new URL(tab.url()).search).toBe('');
+  });
+
   it('StrictMode sign-in through the real login page: exactly 1 code exchange, a clean address bar, the app at returnTo', async () => {
-    tab = await open(`${origin}/welcome?from=test`);
+    await tab.goto(`${origin}/welcome?from=test`);
+    idp.control.clearLog();
     await tab.click('#sign-in');
     await tab.waitForURL(`${idp.issuer}/interaction/**`);
     await tab.fill('#username', 'alice');
@@ -179,6 +191,15 @@ describe('the React example (examples/react-spa) against the dev server', () => 
     expect(forbidden).toContain('"status": 403');
     expect(forbidden).toContain('insufficient_scope');
     expect(idp.control.requests('token')).toHaveLength(0); // no retry, no new token
+  });
+
+  it('sign-out ends the login at the server and leaves a clean address bar', async () => {
+    await tab.click('#sign-out');
+    await tab.waitForURL((url) => url.origin === origin && url.pathname === '/');
+    await tab.waitForSelector('#sign-in');
+    expect(new URL(tab.url()).search).toBe('');
+    await tab.click('#sign-in');
+    await tab.waitForSelector('#password'); // the server asks for the password again
     await tab.close();
   });
 });

@@ -83,7 +83,7 @@ Audience demo: everything runs on this machine, no account needed.
                           audience-service / dev-service-secret, audience-service-jwt (private_key_jwt)
   APIs                    https://api.example.com (read write), https://billing.example.com (invoices:read)
 
-The example service calls the API every 5 seconds:
+The example service calls the API every 5 seconds; it logs each new token, and otherwise once a minute:
 `);
 const service = startExampleService({ issuer: idp.issuer, apiUrl: api.url });
 void service.tick();

@@ -92,7 +92,9 @@ describe('examples', () => {
     const lines: string[] = [];
     const service = startExampleService({ issuer: idp.issuer, apiUrl: api.url, intervalMs: 60_000, log: (l) => lines.push(l) });
     try {
-      expect(await service.tick()).toMatch(/GET \/api\/items → 200; token for https:\/\/api\.example\.com, \d+ s left/);
+      expect(await service.tick()).toMatch(/got a token for https:\/\/api\.example\.com: valid \d+ s; GET \/api\/items → 200/);
+      expect(await service.tick()).toMatch(/GET \/api\/items → 200; current token valid \d+ s more/);
+      expect(lines).toHaveLength(1); // only the new token was logged; the rest once a minute
     } finally {
       service.stop();
     }
@@ -126,6 +128,15 @@ describe('examples', () => {
     expect(forbidden.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"');
     expect(idp.control.requests('token')).toHaveLength(0);
     await expect(createAuthorizedFetch(service, 'https://api.example.com')(`${api.url}/api/items`)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+  });
+
+  it('web app: a failed callback is a small page with the sign-in link, not a plain-text error', async () => {
+    const answer = await fetch(`${webapp.url}/callback?code=x&state=unknown`);
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('text/html');
+    const html = await answer.text();
+    expect(html).toContain('ERR_CALLBACK');
+    expect(html).toContain('href="/login"');
   });
 
   it('web app: signs in on the server and shows the user and an API call', async () => {

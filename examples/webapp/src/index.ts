@@ -12,8 +12,8 @@ export interface ExampleWebApp {
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function page(res: ServerResponse, body: string): void {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+function page(res: ServerResponse, body: string, status = 200): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
   res.end(`<!doctype html><meta charset="utf-8"><title>Audience web app example</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2030}
 .button{display:inline-block;padding:.5rem 1rem;border:0;border-radius:6px;background:#3b5bdb;color:#fff;font:inherit;text-decoration:none;cursor:pointer}
@@ -60,8 +60,13 @@ export async function startExampleWebApp(options: { issuer: string; apiUrl: stri
 <h2>GET /api/items with the session's token for ${API}</h2><pre id="api">${escape(JSON.stringify(await api.json(), null, 2))}</pre>
 <form method="post" action="/logout"><button class="button" type="submit">Sign out</button></form>`);
     })().catch((err: unknown) => {
-      if (isAudienceError(err, 'ERR_LOGIN_REQUIRED')) return page(res, '<p>Your session ended.</p><p><a class="button" href="/login">Sign in again</a></p>');
-      res.writeHead(isAudienceError(err) ? 400 : 500, { 'content-type': 'text/plain' }).end(String(err));
+      const signIn = '<p><a class="button" href="/login">Sign in</a></p>';
+      if (isAudienceError(err, 'ERR_LOGIN_REQUIRED')) return page(res, `<p>Your session ended (restarting the demo ends every session).</p>${signIn}`);
+      if (isAudienceError(err, 'ERR_CALLBACK') && err.error === 'access_denied') return page(res, `<p>Sign-in cancelled.</p>${signIn}`);
+      const status = !isAudienceError(err) ? 500 : err.code === 'ERR_NETWORK' || err.code === 'ERR_SERVER_RESPONSE' ? 503 : 400;
+      const what = isAudienceError(err) ? `${err.code}: ${err.message}` : 'An unexpected error; see the server log.';
+      if (!isAudienceError(err)) console.error(err);
+      page(res, `<p>Something went wrong.</p><pre>${escape(what)}</pre>${signIn}`, status);
     });
   });
   return { url: origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

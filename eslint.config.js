@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const platformGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'indexedDB', 'navigator', 'location', 'process', 'Buffer'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'examples/**/build/**', '**/.test-build/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'examples/**/build/**', '**/.test-build/**', 'docs/api/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -7,4 +7,4 @@ export {
   type RedirectResult,
 } from './browser-client.js';
 export { createIndexedDbStore, type IndexedDbStore } from './indexeddb-store.js';
-export { createWebLock } from './web-lock.js';
+export { createWebLock, type Heartbeat, type HeartbeatStore } from './web-lock.js';

@@ -3,6 +3,7 @@ import type { KeyValueStore } from '@audience/core';
 
 /** A {@link KeyValueStore} in an IndexedDB database of its own, with `clear()` to empty it on sign-out. */
 export interface IndexedDbStore extends KeyValueStore {
+  /** Empties the database (sign-out). */
   clear(): Promise<void>;
 }
 

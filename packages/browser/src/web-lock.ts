@@ -2,14 +2,16 @@ import { createInProcessLock, type LockFn } from '@audience/core';
 import { createStore, get, set } from 'idb-keyval';
 
 /** What a lock holder writes while it holds the lock: who it is, and when it last showed a sign of life. */
-interface Heartbeat {
+export interface Heartbeat {
   readonly owner: string;
   readonly at: number;
 }
 
 /** Where holders write their heartbeats: shared by every tab of the origin. */
 export interface HeartbeatStore {
+  /** The last heartbeat of the holder of lock `name`, if any. */
   get(name: string): Promise<Heartbeat | undefined>;
+  /** Records a heartbeat of the holder of lock `name`. */
   set(name: string, beat: Heartbeat): Promise<void>;
 }
 

@@ -3,7 +3,9 @@ import { AudienceError } from './errors.js';
 
 /** What {@link createAuthorizedFetch} needs of a client: the browser, core, web-app session and service clients fit. */
 export interface AccessTokenSource {
+  /** The access token for `resource` (or the userinfo token), narrowed to `scopes`. */
   getAccessToken(resource?: string, options?: { readonly scopes?: readonly string[] }): Promise<string>;
+  /** Forgets a token the API rejected, so that the next `getAccessToken` gets a new one. */
   invalidate(token: string): Promise<void>;
 }
 

@@ -28,9 +28,10 @@ export type AudienceErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_LOCK_LOST';
 
+/** What an {@link AudienceError} carries beside its code and message. */
 export interface AudienceErrorOptions {
   /**
-   * What caused it: the oauth4webapi error, the fetch failure. Kept as a redacted copy (see {@link redactCause}):
+   * What caused it: the oauth4webapi error, the fetch failure. Kept as a redacted copy:
    * name, message, `code`, `status`, `error`, `error_description` and its own cause, but never a response body,
    * token claims or a `Response`, which can hold access, refresh and ID tokens.
    */

@@ -26,8 +26,11 @@ export interface IssuerContextOptions {
  * every session of a web app) so that they make one discovery and one JWKS request between them.
  */
 export interface IssuerContext {
+  /** The issuer identifier. */
   readonly issuer: URL;
+  /** The clock, in epoch milliseconds. */
   readonly now: () => number;
+  /** Whether the development-only http switch is on. */
   readonly insecure: boolean;
   /** The authorization server's metadata; the same object while cached, which keeps oauth4webapi's JWKS cache warm. */
   metadata(): Promise<oauth.AuthorizationServer>;

@@ -2,8 +2,10 @@ import * as oauth from 'oauth4webapi';
 
 /** The options every oauth4webapi request gets. */
 export interface RequestOptions {
+  /** The fetch oauth4webapi sends with: the injected one, with concurrent GETs of one URL shared. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one fetch serves GET and POST requests
   readonly [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<any, any>) => Promise<Response>;
+  /** The development-only http switch. */
   readonly [oauth.allowInsecureRequests]: boolean;
   /** A factory: oauth4webapi calls it only when it really sends a request (a cache hit creates no timer). */
   readonly signal: () => AbortSignal;

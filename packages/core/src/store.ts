@@ -4,12 +4,14 @@
  * session. The browser package uses IndexedDB; tests and servers use {@link createMemoryStore}.
  */
 export interface KeyValueStore {
+  /** The value under `key`, as it was stored (a structured value, not a JSON string), or undefined. */
   get<T>(key: string): Promise<T | undefined>;
   /**
    * @param options - `ttlMs`: how long the value is needed (a pending sign-in); a store with expiry may drop it then.
    * @throws {AudienceError} `ERR_LOCK_LOST` from a fenced store when the lock the write was made under is lost.
    */
   set(key: string, value: unknown, options?: { readonly ttlMs?: number }): Promise<void>;
+  /** Removes the value under `key`, if there is one. */
   delete(key: string): Promise<void>;
 }
 

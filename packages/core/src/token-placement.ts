@@ -5,6 +5,7 @@ import { cacheKey, type StoredToken } from './session.js';
 /** Lifetime assumed for a token whose response says nothing about it (no `expires_in`, not a JWT with `exp`). */
 const UNKNOWN_LIFETIME_MS = 60_000;
 
+/** Where a token from a token response belongs, and until when it may be used. */
 export interface PlacedToken {
   /** The cache key the token really belongs under. */
   readonly key: string;

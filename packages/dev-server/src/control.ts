@@ -54,6 +54,7 @@ export interface RequestLogEntry {
   fault?: Fault['type'];
 }
 
+/** A way an endpoint can misbehave, for tests of failure handling. */
 export type Fault =
   | { readonly type: 'status'; readonly status: number }
   | { readonly type: 'delay'; readonly ms: number }
@@ -63,11 +64,13 @@ export type Fault =
   /** Holds the request unanswered for `ms`, then drops it; the server never sees it (an unresponsive server). */
   | { readonly type: 'hang'; readonly ms: number };
 
+/** Options of `injectFault`. */
 export interface FaultOptions {
   /** How many requests the fault answers before it clears itself; default: until `clearFaults()`. */
   readonly times?: number;
 }
 
+/** Token lifetimes of the development server, in seconds. */
 export interface TtlSettings {
   /** Seconds an access token (user or resource) lives. */
   accessToken: number;
@@ -127,6 +130,7 @@ export class DevServerControl {
     return endpoint ? this.#log.filter((e) => e.endpoint === endpoint) : [...this.#log];
   }
 
+  /** Forgets the requests seen so far. */
   clearLog(): void {
     this.#log.length = 0;
   }
@@ -136,11 +140,12 @@ export class DevServerControl {
     this.#faults.set(endpoint, { fault, remaining: options.times ?? Infinity });
   }
 
+  /** Removes every injected fault. */
   clearFaults(): void {
     this.#faults.clear();
   }
 
-  /** @internal */
+  /** @internal Records one request (called by the server). */
   record(entry: RequestLogEntry): void {
     this.#log.push(entry);
   }

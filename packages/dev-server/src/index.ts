@@ -23,3 +23,4 @@ export {
   type DemoAccount,
 } from './constants.js';
 export { walkSignIn } from './walk.js';
+export type { SigningJwk } from './keys.js';

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID, type JsonWebKey } from 'node:crypto';
 
+/** A signing key as a JWK, with its `kid`, `alg` and `use`. */
 export type SigningJwk = JsonWebKey & { kid: string; alg: string; use: 'sig' };
 
 function jwk(type: 'rsa' | 'ec', alg: string): { privateJwk: SigningJwk; publicJwk: SigningJwk } {

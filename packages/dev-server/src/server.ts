@@ -18,6 +18,7 @@ import { DevServerControl, ROUTES, describeForm, endpointOf, type RequestLogEntr
 import { escape, handleInteraction, page, type InteractionMode } from './interactions.js';
 import { generateClientKeyPair, generateProviderKeys, type SigningJwk } from './keys.js';
 
+/** Options of {@link startDevServer}. */
 export interface DevServerOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   readonly port?: number;
@@ -35,6 +36,7 @@ export interface DevServerOptions {
   readonly accessTokenTtl?: number;
 }
 
+/** A running development server. */
 export interface DevServer {
   /** The issuer identifier, e.g. `http://127.0.0.1:4000`. */
   readonly issuer: string;
@@ -42,6 +44,7 @@ export interface DevServer {
   readonly control: DevServerControl;
   /** Private key of the `private_key_jwt` clients (the service and the web app), as a JWK. */
   readonly serviceJwtPrivateKey: SigningJwk;
+  /** Stops the server and closes its connections. */
   close(): Promise<void>;
 }
 

@@ -12,8 +12,11 @@ export type CachedToken = StoredToken & {
  * process stored; `delete` is called by `invalidate`.
  */
 export interface TokenCacheStore {
+  /** The token cached under `key` (possibly stored by another process), or undefined. */
   get(key: string): Promise<CachedToken | undefined>;
+  /** Caches a token under `key`; a store with expiry may drop it at `token.expiresAt`. */
   set(key: string, token: CachedToken): Promise<void>;
+  /** Drops the token under `key` (an API rejected it). */
   delete(key: string): Promise<void>;
 }
 

@@ -5,16 +5,23 @@ import { AudienceError } from '@audience/core';
  * `duplicate()` for the lock's subscriber connection. TLS, auth, Sentinel and Cluster stay the client's business.
  */
 export interface RedisClient {
+  /** Whether the client is connected; commands are not sent otherwise. */
   readonly isReady: boolean;
+  /** Sends a raw command (`['SET', key, value, 'NX', 'PX', '10000']`). */
   sendCommand(args: string[]): Promise<unknown>;
+  /** A second connection with the same configuration, for pub/sub. */
   duplicate(): RedisSubscriber;
 }
 
 /** A second connection for pub/sub, as `duplicate()` returns it. */
 export interface RedisSubscriber {
+  /** Opens the connection. */
   connect(): Promise<unknown>;
+  /** Calls `listener` with every message published on `channel`. */
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** Closes the connection. */
   close(): Promise<unknown>;
+  /** Listens for connection errors (the client reconnects by itself). */
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 

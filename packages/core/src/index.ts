@@ -1,5 +1,5 @@
 export { createOidcClient, type OidcClient, type SignOutOptions, type UserInfo } from './oidc-client.js';
-export type { ClientAuthentication, OidcClientOptions } from './options.js';
+export type { ClientAuthentication, OidcClientOptions, ResourceParameter } from './options.js';
 export { createIssuerContext, isIssuerContext, type IssuerContext, type IssuerContextOptions } from './issuer-context.js';
 export type { RequestOptions } from './request-options.js';
 export type { SignInOptions, CallbackResult } from './sign-in.js';

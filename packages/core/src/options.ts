@@ -9,6 +9,9 @@ export { assertResource, assertScopes } from './validate.js';
 /** How a client authenticates at the token endpoint (RFC 6749 §2.3): an oauth4webapi `ClientAuth`. */
 export type ClientAuthentication = oauth.ClientAuth;
 
+/** How a token request names the API: RFC 8707 `resource`, or Auth0's `audience`. */
+export type ResourceParameter = 'resource' | 'audience';
+
 /** Options of {@link createOidcClient}. */
 export interface OidcClientOptions {
   /**
@@ -26,6 +29,11 @@ export interface OidcClientOptions {
   readonly scopes?: readonly string[];
   /** Resource indicators (RFC 8707) asked for at sign-in; `getAccessToken` accepts only these. */
   readonly resources?: readonly string[];
+  /**
+   * The request parameter that names the API: `resource` (RFC 8707, the default), or `audience` for Auth0, which
+   * takes one API at sign-in (the first of `resources`) and the others at refresh (its Multi-Resource Refresh Token).
+   */
+  readonly resourceParameter?: ResourceParameter;
   /** Where the session lives. Share one store (and one lock) between clients that share a session. */
   readonly store: KeyValueStore;
   /** Held around every use of the refresh token; default: a lock within this realm. */
@@ -61,6 +69,7 @@ export interface ResolvedOptions {
   readonly postLogoutRedirectUri: string | undefined;
   readonly scopes: readonly string[];
   readonly resources: readonly string[];
+  readonly resourceParameter: ResourceParameter;
   readonly store: KeyValueStore;
   readonly lock: LockFn | undefined;
   readonly now: () => number;
@@ -89,6 +98,8 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   const scopes = options.scopes === undefined ? ['openid', 'offline_access', 'profile'] : assertScopes(options.scopes, 'options.scopes');
   if (!scopes.includes('openid')) throw invalid('options.scopes', 'must include "openid"');
   const resources = (options.resources ?? []).map((r, i) => assertResource(r, `options.resources[${i}]`));
+  const resourceParameter = options.resourceParameter ?? 'resource';
+  if (resourceParameter !== 'resource' && resourceParameter !== 'audience') throw invalid('options.resourceParameter', 'must be "resource" or "audience"');
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
   if (options.clientAuthentication !== undefined && typeof options.clientAuthentication !== 'function') {
@@ -102,6 +113,7 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
     postLogoutRedirectUri: options.postLogoutRedirectUri,
     scopes,
     resources,
+    resourceParameter,
     store: options.store,
     lock: options.lock,
     now: issuerContext.now,

@@ -54,7 +54,7 @@ function asTransaction(value: unknown): SignInTransaction | undefined {
 /** A pending sign-in is accepted for this long. */
 export const TRANSACTION_TTL_MS: number = 15 * 60 * 1000;
 
-const RESERVED = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'resource', 'request_uri']);
+const RESERVED = new Set(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'resource', 'audience', 'request_uri']);
 
 /** Builds the authorization request (RFC 6749 §4.1.1 with PKCE, RFC 7636) and stores its transaction by `state`. */
 export async function buildSignInUrl(ctx: ClientContext, opts: SignInOptions = {}): Promise<URL> {
@@ -80,7 +80,10 @@ export async function buildSignInUrl(ctx: ClientContext, opts: SignInOptions = {
     state,
     nonce,
   });
-  for (const resource of resources) params.append('resource', resource);
+  // RFC 8707 §2.1: every API by `resource`; Auth0 takes one `audience` at sign-in and the others at refresh.
+  if (options.resourceParameter === 'audience') {
+    if (resources[0] !== undefined) params.set('audience', resources[0]);
+  } else for (const resource of resources) params.append('resource', resource);
   // OpenID Connect Core §11: offline access needs prompt=consent unless the server decides otherwise; without it,
   // servers such as oidc-provider (under Logto) drop offline_access and issue no refresh token.
   const prompt = opts.prompt ?? (scopes.includes('offline_access') ? 'consent' : undefined);

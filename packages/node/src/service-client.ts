@@ -3,6 +3,7 @@ import {
   AudienceError,
   createInProcessLock,
   type LockFn,
+  type ResourceParameter,
   assertResource,
   assertScopes,
   cacheKey,
@@ -26,6 +27,8 @@ export interface ServiceClientOptions extends ServerSideOptions, ClientCredentia
   readonly refreshAhead?: number;
   /** A token is not used during its last this-many seconds; default 30. */
   readonly expiryLeewaySeconds?: number;
+  /** The parameter that names the API: `resource` (RFC 8707, default) or `audience` (Auth0). */
+  readonly resourceParameter?: ResourceParameter;
   /**
    * Where tokens are cached; default in memory. A shared cache (`createRedisTokenCache`) lets several processes use
    * one token; each process still keeps a local copy, so a cached call makes no round trip.
@@ -109,6 +112,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   if (!(refreshAhead > 0 && refreshAhead <= 1)) throw new AudienceError('ERR_INVALID_OPTION', '"options.refreshAhead" must be in (0, 1]');
   const leewayMs = (options.expiryLeewaySeconds ?? 30) * 1000;
   if (!(leewayMs >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.expiryLeewaySeconds" must be a number ≥ 0');
+  const resourceParameter = options.resourceParameter ?? 'resource';
+  if (resourceParameter !== 'resource' && resourceParameter !== 'audience') throw new AudienceError('ERR_INVALID_OPTION', '"options.resourceParameter" must be "resource" or "audience"');
   const shared = options.cache;
   const cache = shared ?? createMemoryTokenCache();
   const lock = options.lock ?? createInProcessLock();
@@ -125,7 +130,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   async function requestToken(resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
     const as = await metadata();
     const client = clientWithClock(clientId, now);
-    const parameters = new URLSearchParams({ resource });
+    const parameters = new URLSearchParams({ [resourceParameter]: resource });
     if (scopes?.length) parameters.set('scope', scopes.join(' '));
     const requestedAt = now();
     let tokens: oauth.TokenEndpointResponse;

@@ -1,0 +1,36 @@
+import { expect, it, vi } from 'vitest';
+import { walkSignIn } from '@audience/dev-server';
+import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, makeClient, useDevServer } from './support.js';
+
+vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+const env = useDevServer();
+
+it('resourceParameter "audience" (Auth0) names the API with audience: one at sign-in, the others at refresh', async () => {
+  const sent: string[] = [];
+  // Plays Auth0 in front of the dev server: it takes `audience` where the dev server takes RFC 8707 `resource`.
+  const auth0: typeof fetch = async (input, init) => {
+    if (!String(input).endsWith('/token')) return fetch(input, init);
+    const body = new URLSearchParams(String(init?.body));
+    sent.push(body.toString());
+    const audience = body.get('audience');
+    body.delete('audience');
+    if (audience) body.set('resource', audience);
+    return fetch(input, { ...init, body });
+  };
+  const { client } = makeClient(env.server, { resourceParameter: 'audience', fetch: auth0 });
+  const url = await client.buildSignInUrl();
+  expect(url.searchParams.getAll('audience')).toEqual([API_RESOURCE]);
+  expect(url.searchParams.has('resource')).toBe(false);
+  // Auth0's Multi-Resource Refresh Token policy grants the billing API too.
+  url.searchParams.delete('audience');
+  url.searchParams.append('resource', API_RESOURCE);
+  url.searchParams.append('resource', BILLING_RESOURCE);
+  await client.handleCallback(await walkSignIn(url));
+
+  expect(decodeJwt(await client.getAccessToken(BILLING_RESOURCE))).toMatchObject({ aud: BILLING_RESOURCE });
+  const refresh = new URLSearchParams(sent.at(-1));
+  expect(refresh.get('grant_type')).toBe('refresh_token');
+  expect(refresh.get('audience')).toBe(BILLING_RESOURCE);
+  expect(refresh.has('resource')).toBe(false);
+});

@@ -10,7 +10,7 @@ export { assertResource, assertScopes } from './validate.js';
 export type ClientAuthentication = oauth.ClientAuth;
 
 /** How a token request names the API: RFC 8707 `resource`, or Auth0's `audience`. */
-export type ResourceParameter = 'resource' | 'audience';
+export type ResourceParameter = 'resource' | 'audience' | 'none';
 
 /** Options of {@link createOidcClient}. */
 export interface OidcClientOptions {
@@ -30,8 +30,10 @@ export interface OidcClientOptions {
   /** Resource indicators (RFC 8707) asked for at sign-in; `getAccessToken` accepts only these. */
   readonly resources?: readonly string[];
   /**
-   * The request parameter that names the API: `resource` (RFC 8707, the default), or `audience` for Auth0, which
-   * takes one API at sign-in (the first of `resources`) and the others at refresh (its Multi-Resource Refresh Token).
+   * The request parameter that names the API: `resource` (RFC 8707, the default); `audience` for Auth0, which takes
+   * one API at sign-in (the first of `resources`) and the others at refresh (its Multi-Resource Refresh Token); or
+   * `none` for servers that pick the API from the scopes alone (Microsoft Entra ID: `getAccessToken(api, { scopes:
+   * ['api://…/access_as_user'] })`). Whatever the parameter, a token is handed out only if its `aud` is the API.
    */
   readonly resourceParameter?: ResourceParameter;
   /** Where the session lives. Share one store (and one lock) between clients that share a session. */
@@ -99,7 +101,7 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   if (!scopes.includes('openid')) throw invalid('options.scopes', 'must include "openid"');
   const resources = (options.resources ?? []).map((r, i) => assertResource(r, `options.resources[${i}]`));
   const resourceParameter = options.resourceParameter ?? 'resource';
-  if (resourceParameter !== 'resource' && resourceParameter !== 'audience') throw invalid('options.resourceParameter', 'must be "resource" or "audience"');
+  if (!['resource', 'audience', 'none'].includes(resourceParameter)) throw invalid('options.resourceParameter', 'must be "resource", "audience" or "none"');
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
   if (options.clientAuthentication !== undefined && typeof options.clientAuthentication !== 'function') {

@@ -83,7 +83,7 @@ export async function buildSignInUrl(ctx: ClientContext, opts: SignInOptions = {
   // RFC 8707 §2.1: every API by `resource`; Auth0 takes one `audience` at sign-in and the others at refresh.
   if (options.resourceParameter === 'audience') {
     if (resources[0] !== undefined) params.set('audience', resources[0]);
-  } else for (const resource of resources) params.append('resource', resource);
+  } else if (options.resourceParameter === 'resource') for (const resource of resources) params.append('resource', resource);
   // OpenID Connect Core §11: offline access needs prompt=consent unless the server decides otherwise; without it,
   // servers such as oidc-provider (under Logto) drop offline_access and issue no refresh token.
   const prompt = opts.prompt ?? (scopes.includes('offline_access') ? 'consent' : undefined);

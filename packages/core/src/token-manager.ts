@@ -103,7 +103,8 @@ export class TokenManager {
     const step = `refreshing the access token for ${resource ?? 'the userinfo endpoint'}`;
     const as = await this.#ctx.metadata();
     const additionalParameters: Record<string, string> = {};
-    if (resource !== undefined) additionalParameters[options.resourceParameter] = resource; // RFC 8707 §2.2 (or Auth0's audience)
+    // RFC 8707 §2.2, or Auth0's audience; with `none` the scopes alone select the API.
+    if (resource !== undefined && options.resourceParameter !== 'none') additionalParameters[options.resourceParameter] = resource;
     if (scopes && scopes.length > 0) additionalParameters['scope'] = scopes.join(' ');
     const requestedAt = options.now();
     // A lock that was taken over (this holder looked dead) is no licence to spend the refresh token.

@@ -34,3 +34,26 @@ it('resourceParameter "audience" (Auth0) names the API with audience: one at sig
   expect(refresh.get('audience')).toBe(BILLING_RESOURCE);
   expect(refresh.has('resource')).toBe(false);
 });
+
+it('resourceParameter "none" (Entra ID) sends no resource: the scopes select the API, and the token must still be for it', async () => {
+  const sent: string[] = [];
+  // Plays Entra in front of the dev server: the API comes from the scope (here: `write` means the main API).
+  const entra: typeof fetch = async (input, init) => {
+    if (!String(input).endsWith('/token')) return fetch(input, init);
+    const body = new URLSearchParams(String(init?.body));
+    sent.push(body.toString());
+    if (body.get('scope') === 'write') body.set('resource', API_RESOURCE);
+    if (body.get('scope') === 'invoices:read') body.set('resource', API_RESOURCE); // a misconfigured server
+    return fetch(input, { ...init, body });
+  };
+  const { client } = makeClient(env.server, { resourceParameter: 'none', fetch: entra });
+  const url = await client.buildSignInUrl();
+  expect(url.searchParams.has('resource')).toBe(false);
+  url.searchParams.append('resource', API_RESOURCE);
+  url.searchParams.append('resource', BILLING_RESOURCE);
+  await client.handleCallback(await walkSignIn(url));
+  expect(decodeJwt(await client.getAccessToken(API_RESOURCE, { scopes: ['write'] }))).toMatchObject({ aud: API_RESOURCE, scope: 'write' });
+  expect(new URLSearchParams(sent.at(-1)).has('resource')).toBe(false);
+  // A token for another API than the one asked for is refused, whatever selected it.
+  await expect(client.getAccessToken(BILLING_RESOURCE, { scopes: ['invoices:read'] })).rejects.toMatchObject({ code: 'ERR_SERVER_RESPONSE' });
+});

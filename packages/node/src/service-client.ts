@@ -27,7 +27,7 @@ export interface ServiceClientOptions extends ServerSideOptions, ClientCredentia
   readonly refreshAhead?: number;
   /** A token is not used during its last this-many seconds; default 30. */
   readonly expiryLeewaySeconds?: number;
-  /** The parameter that names the API: `resource` (RFC 8707, default) or `audience` (Auth0). */
+  /** The parameter that names the API: `resource` (RFC 8707, default), `audience` (Auth0), or `none` (the scopes alone: Entra's `api://…/.default`). */
   readonly resourceParameter?: ResourceParameter;
   /**
    * Where tokens are cached; default in memory. A shared cache (`createRedisTokenCache`) lets several processes use
@@ -113,7 +113,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const leewayMs = (options.expiryLeewaySeconds ?? 30) * 1000;
   if (!(leewayMs >= 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.expiryLeewaySeconds" must be a number ≥ 0');
   const resourceParameter = options.resourceParameter ?? 'resource';
-  if (resourceParameter !== 'resource' && resourceParameter !== 'audience') throw new AudienceError('ERR_INVALID_OPTION', '"options.resourceParameter" must be "resource" or "audience"');
+  if (!['resource', 'audience', 'none'].includes(resourceParameter)) throw new AudienceError('ERR_INVALID_OPTION', '"options.resourceParameter" must be "resource", "audience" or "none"');
   const shared = options.cache;
   const cache = shared ?? createMemoryTokenCache();
   const lock = options.lock ?? createInProcessLock();
@@ -130,7 +130,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   async function requestToken(resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
     const as = await metadata();
     const client = clientWithClock(clientId, now);
-    const parameters = new URLSearchParams({ [resourceParameter]: resource });
+    const parameters = new URLSearchParams(resourceParameter === 'none' ? {} : { [resourceParameter]: resource });
     if (scopes?.length) parameters.set('scope', scopes.join(' '));
     const requestedAt = now();
     let tokens: oauth.TokenEndpointResponse;

@@ -29,24 +29,18 @@ export interface SpaServer {
 }
 
 /**
- * Serves the test SPA on 127.0.0.1: every path gets the same page (so `/callback` and `/after` work), which loads
- * the bundle with the given client configuration.
+ * Serves a test page on 127.0.0.1: every path gets the same page (so `/callback` and `/after` work), which loads
+ * `script` with the given client configuration.
  */
-export async function startSpaServer(configFor: (origin: string) => Record<string, unknown>): Promise<SpaServer> {
-  const script = await bundle();
+export async function servePage(script: string, body: string, configFor: (origin: string) => Record<string, unknown>): Promise<SpaServer> {
   let origin = '';
   const server: Server = createServer((req, res) => {
     if (req.url === '/app.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(script);
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(`<!doctype html><meta charset="utf-8"><title>test spa</title>
-<p>status: <span id="status">loading</span> return-to: <span id="return-to"></span></p>
-<button id="sign-in">Sign in</button>
-<script>window.AUDIENCE_CONFIG = ${JSON.stringify(configFor(origin))};</script>
-<script type="module" src="/app.js"></script>`);
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8"><title>test page</title>${body}
+<script>window.AUDIENCE_CONFIG = ${JSON.stringify(configFor(origin))};</script><script type="module" src="/app.js"></script>`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -58,4 +52,14 @@ export async function startSpaServer(configFor: (origin: string) => Record<strin
         server.closeAllConnections();
       }),
   };
+}
+
+/** Serves the test SPA of the browser package. */
+export async function startSpaServer(configFor: (origin: string) => Record<string, unknown>): Promise<SpaServer> {
+  return servePage(
+    await bundle(),
+    `<p>status: <span id="status">loading</span> return-to: <span id="return-to"></span></p>
+<button id="sign-in">Sign in</button>`,
+    configFor,
+  );
 }

@@ -1,22 +1,7 @@
 // One process of the steady-traffic test: a call every STEP_MS for DURATION_MS; prints how many calls waited.
-import { createServiceClient } from '@audience/node';
-import { createRedisLock, createRedisTokenCache } from '@audience/redis';
-import { createClient } from 'redis';
+import { env, serviceOverRedis } from './service-over-redis.js';
 
-console.warn = () => undefined;
-const env = (name: string): string => process.env[name] ?? '';
-const redis = createClient({ url: env('REDIS_URL'), disableOfflineQueue: true });
-await redis.connect();
-const lock = createRedisLock(redis, { prefix: env('PREFIX') });
-const service = createServiceClient({
-  issuer: env('ISSUER'),
-  clientId: env('CLIENT_ID'),
-  clientSecret: env('CLIENT_SECRET'),
-  cache: createRedisTokenCache(redis, { prefix: env('PREFIX') }),
-  lock,
-  expiryLeewaySeconds: 1,
-  dangerouslyAllowInsecureHttp: true,
-});
+const { service, close } = await serviceOverRedis({ expiryLeewaySeconds: 1 });
 const resource = env('RESOURCE');
 await service.getAccessToken(resource); // the first token exists before the steady traffic starts
 const slowest: number[] = [];
@@ -31,5 +16,4 @@ while (Date.now() < end) {
 }
 await service.idle();
 console.log(JSON.stringify({ calls, waited: slowest.filter((ms) => ms > Number(env('WAIT_MS'))).length }));
-await lock.close();
-await redis.close();
+await close();

@@ -3,7 +3,7 @@ import { initialAuthState, reduceAuthState, type AuthAction, type AuthState } fr
 import { createClientContext } from './client-context.js';
 import { AudienceError } from './errors.js';
 import { assertResource, assertScopes, resolveOptions, type OidcClientOptions } from './options.js';
-import { SESSION_KEY, usableUntil, type IdTokenClaims, type StoredSession } from './session.js';
+import { SESSION_KEY, cacheKey, usableUntil, type IdTokenClaims, type StoredSession } from './session.js';
 import { buildSignInUrl, handleCallback, type CallbackResult, type SignInOptions } from './sign-in.js';
 import { Subscribable } from './subscribable.js';
 import { TokenManager, type GetAccessTokenOptions } from './token-manager.js';
@@ -195,11 +195,19 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       return result;
     },
 
-    async getAccessToken(resource, tokenOptions = {}) {
-      // The cache hit is the hot path: a resource is parsed once, not on every call.
-      if (resource !== undefined && !checkedResources.has(resource)) checkedResources.add(assertResource(resource, 'resource'));
-      const scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
-      return tokens.getAccessToken(resource, scopes, tokenOptions.forceRefresh === true);
+    getAccessToken(resource, tokenOptions = {}) {
+      // The cache hit is the hot path: a resource is parsed once, and a hit is one synchronous lookup (no second
+      // async layer).
+      let scopes: readonly string[] | undefined;
+      try {
+        if (resource !== undefined && !checkedResources.has(resource)) checkedResources.add(assertResource(resource, 'resource'));
+        scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      const forceRefresh = tokenOptions.forceRefresh === true;
+      const hit = forceRefresh ? undefined : tokens.cached(cacheKey(resource, scopes));
+      return hit === undefined ? tokens.getAccessToken(resource, scopes, forceRefresh) : Promise.resolve(hit);
     },
 
     async invalidate(token) {

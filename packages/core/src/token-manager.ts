@@ -48,6 +48,12 @@ export class TokenManager {
     return this.#cache.fresh(token) && token.accessToken !== replace;
   }
 
+  /** The fresh token kept in memory under `key`, synchronously: the cache hit costs no promise of its own. */
+  cached(key: string): string | undefined {
+    const token = this.#cache.peek(key);
+    return this.#cache.fresh(token) ? token.accessToken : undefined;
+  }
+
   async getAccessToken(resource: string | undefined, scopes: readonly string[] | undefined, forceRefresh: boolean): Promise<string> {
     const key = cacheKey(resource, scopes);
     const remembered = this.#cache.peek(key);

@@ -186,22 +186,35 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     fetchShared(key, resource, scopes).catch(() => undefined);
   }
 
+  const checkedResources = new Set<string>();
+  /** Hands out a usable token, remembering its key for `invalidate` and refreshing it ahead when it is time. */
+  const serve = (key: string, token: CachedToken, resource: string, scopes: readonly string[] | undefined): string => {
+    if (keyOfToken.get(token.accessToken) !== key) keyOfToken.set(token.accessToken, key);
+    if (now() >= refreshAt(token)) refreshInBackground(key, resource, scopes);
+    return token.accessToken;
+  };
+
   return {
-    async getAccessToken(resource, tokenOptions = {}) {
-      assertResource(resource, 'resource');
-      const scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
-      const key = cacheKey(resource, scopes);
-      let cached = local.peek(key);
-      if (!cached || !usable(cached)) {
-        cached = await cache.get(key);
-        if (cached) local.set(key, cached);
+    getAccessToken(resource, tokenOptions = {}) {
+      // The hot path: a resource is parsed once, and a process-local hit is one synchronous lookup.
+      let scopes: readonly string[] | undefined;
+      try {
+        if (!checkedResources.has(resource)) checkedResources.add(assertResource(resource, 'resource'));
+        scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
+      } catch (err) {
+        return Promise.reject(err);
       }
-      if (cached && usable(cached)) {
-        keyOfToken.set(cached.accessToken, key);
-        if (now() >= refreshAt(cached)) refreshInBackground(key, resource, scopes);
-        return cached.accessToken;
-      }
-      return (await fetchShared(key, resource, scopes)).accessToken;
+      const key = scopes === undefined ? resource : cacheKey(resource, scopes);
+      const hit = local.peek(key);
+      if (hit && usable(hit)) return Promise.resolve(serve(key, hit, resource, scopes));
+      return (async () => {
+        const cached = await cache.get(key);
+        if (cached && usable(cached)) {
+          local.set(key, cached);
+          return serve(key, cached, resource, scopes);
+        }
+        return (await fetchShared(key, resource, scopes)).accessToken;
+      })();
     },
     async invalidate(token) {
       const key = keyOfToken.get(token);

@@ -59,7 +59,7 @@ describe('steady traffic from 3 processes over several token lifetimes', () => {
     try {
       const file = await bundleProcess('service-steady');
       idp.control.clearLog();
-      const env = { REDIS_URL: redis.url, ISSUER: idp.issuer, CLIENT_ID: CLIENTS.service, CLIENT_SECRET: SERVICE_SECRET, RESOURCE: BILLING_RESOURCE, PREFIX: 'steady:', DURATION_MS: '12000', STEP_MS: '100', WAIT_MS: '200' };
+      const env = { REDIS_URL: redis.url, ISSUER: idp.issuer, CLIENT_ID: CLIENTS.service, CLIENT_SECRET: SERVICE_SECRET, RESOURCE: BILLING_RESOURCE, PREFIX: 'steady:', DURATION_MS: '12000', STEP_MS: '100', WAIT_MS: '350' }; // a caller that waited for the 400 ms endpoint takes ≥ 400 ms
       const results = (await Promise.all(Array.from({ length: 3 }, () => runProcess(file, env).done))) as Array<{ calls: number; waited: number }>;
       expect(results.every((r) => r.calls > 50)).toBe(true);
       expect(results.map((r) => r.waited)).toEqual([0, 0, 0]);

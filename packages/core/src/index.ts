@@ -1,6 +1,6 @@
 export { createOidcClient, type OidcClient, type SignOutOptions, type UserInfo } from './oidc-client.js';
 export type { ClientAuthentication, OidcClientOptions, ResourceParameter } from './options.js';
-export { createIssuerContext, isIssuerContext, type IssuerContext, type IssuerContextOptions } from './issuer-context.js';
+export { createIssuerContext, isIssuerContext, issuerContextFrom, type IssuerContext, type IssuerContextOptions } from './issuer-context.js';
 export type { RequestOptions } from './request-options.js';
 export type { SignInOptions, CallbackResult } from './sign-in.js';
 export type { GetAccessTokenOptions } from './token-manager.js';

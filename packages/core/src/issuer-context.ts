@@ -45,6 +45,24 @@ export function isIssuerContext(value: unknown): value is IssuerContext {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
+/**
+ * The issuer context of a client's options: the context it was given as `issuer` (then `fetch`, `now`, `timeoutMs`
+ * and `dangerouslyAllowInsecureHttp` are the context's and must not be given too), or one built from them.
+ *
+ * @param options - a client's options.
+ * @returns the issuer context.
+ * @throws {AudienceError} `ERR_INVALID_OPTION`, naming the option.
+ * @see createIssuerContext
+ */
+export function issuerContextFrom(options: Omit<IssuerContextOptions, 'issuer'> & { readonly issuer: string | IssuerContext }): IssuerContext {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
+  if (!isIssuerContext(options.issuer)) return createIssuerContext(options as IssuerContextOptions);
+  for (const name of ['fetch', 'now', 'timeoutMs', 'dangerouslyAllowInsecureHttp'] as const) {
+    if (options[name] !== undefined) throw invalid(`options.${name}`, "cannot be set with an issuer context: it is the context's");
+  }
+  return options.issuer;
+}
+
 const warnedInsecure = new Set<string>();
 
 function warnInsecure(issuer: URL): void {

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { LockFn } from './lock.js';
-import { createIssuerContext, isIssuerContext, type IssuerContext, type IssuerContextOptions } from './issuer-context.js';
+import { issuerContextFrom, type IssuerContext } from './issuer-context.js';
 import type { KeyValueStore } from './store.js';
 import { absoluteUrl, assertScopes, assertResource, invalid, nonEmptyString, positiveNumber } from './validate.js';
 
@@ -88,15 +88,7 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
     throw invalid('options.store', 'must have get, set and delete functions');
   }
   if (options.lock !== undefined && typeof options.lock !== 'function') throw invalid('options.lock', 'must be a function');
-  let issuerContext: IssuerContext;
-  if (isIssuerContext(options.issuer)) {
-    for (const name of ['fetch', 'now', 'timeoutMs', 'dangerouslyAllowInsecureHttp'] as const) {
-      if (options[name] !== undefined) throw invalid(`options.${name}`, 'cannot be set with an issuer context: it is the context\'s');
-    }
-    issuerContext = options.issuer;
-  } else {
-    issuerContext = createIssuerContext(options as IssuerContextOptions);
-  }
+  const issuerContext = issuerContextFrom(options);
   const scopes = options.scopes === undefined ? ['openid', 'offline_access', 'profile'] : assertScopes(options.scopes, 'options.scopes');
   if (!scopes.includes('openid')) throw invalid('options.scopes', 'must include "openid"');
   const resources = (options.resources ?? []).map((r, i) => assertResource(r, `options.resources[${i}]`));

@@ -6,18 +6,28 @@ vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
 const env = useDevServer();
 
-it('resourceParameter "audience" (Auth0) names the API with audience: one at sign-in, the others at refresh', async () => {
+/** Plays another server in front of the dev server: records each token request body, then rewrites it. */
+function inFront(rewrite: (body: URLSearchParams) => void): { fetch: typeof fetch; sent: string[] } {
   const sent: string[] = [];
-  // Plays Auth0 in front of the dev server: it takes `audience` where the dev server takes RFC 8707 `resource`.
-  const auth0: typeof fetch = async (input, init) => {
-    if (!String(input).endsWith('/token')) return fetch(input, init);
-    const body = new URLSearchParams(String(init?.body));
-    sent.push(body.toString());
+  return {
+    sent,
+    fetch: async (input, init) => {
+      if (!String(input).endsWith('/token')) return fetch(input, init);
+      const body = new URLSearchParams(String(init?.body));
+      sent.push(body.toString());
+      rewrite(body);
+      return fetch(input, { ...init, body });
+    },
+  };
+}
+
+it('resourceParameter "audience" (Auth0) names the API with audience: one at sign-in, the others at refresh', async () => {
+  // Auth0 takes `audience` where the dev server takes RFC 8707 `resource`.
+  const { fetch: auth0, sent } = inFront((body) => {
     const audience = body.get('audience');
     body.delete('audience');
     if (audience) body.set('resource', audience);
-    return fetch(input, { ...init, body });
-  };
+  });
   const { client } = makeClient(env.server, { resourceParameter: 'audience', fetch: auth0 });
   const url = await client.buildSignInUrl();
   expect(url.searchParams.getAll('audience')).toEqual([API_RESOURCE]);
@@ -36,16 +46,10 @@ it('resourceParameter "audience" (Auth0) names the API with audience: one at sig
 });
 
 it('resourceParameter "none" (Entra ID) sends no resource: the scopes select the API, and the token must still be for it', async () => {
-  const sent: string[] = [];
-  // Plays Entra in front of the dev server: the API comes from the scope (here: `write` means the main API).
-  const entra: typeof fetch = async (input, init) => {
-    if (!String(input).endsWith('/token')) return fetch(input, init);
-    const body = new URLSearchParams(String(init?.body));
-    sent.push(body.toString());
-    if (body.get('scope') === 'write') body.set('resource', API_RESOURCE);
-    if (body.get('scope') === 'invoices:read') body.set('resource', API_RESOURCE); // a misconfigured server
-    return fetch(input, { ...init, body });
-  };
+  // Entra picks the API from the scope (here `write` means the main API; `invoices:read` is misconfigured to it too).
+  const { fetch: entra, sent } = inFront((body) => {
+    if (body.get('scope') === 'write' || body.get('scope') === 'invoices:read') body.set('resource', API_RESOURCE);
+  });
   const { client } = makeClient(env.server, { resourceParameter: 'none', fetch: entra });
   const url = await client.buildSignInUrl();
   expect(url.searchParams.has('resource')).toBe(false);

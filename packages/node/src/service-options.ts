@@ -1,4 +1,4 @@
-import { AudienceError, createIssuerContext, isIssuerContext, type IssuerContext } from '@audience/core';
+import { AudienceError, issuerContextFrom, type IssuerContext } from '@audience/core';
 
 /** Options shared by the Node clients that talk to one issuer. */
 export interface ServerSideOptions {
@@ -17,21 +17,8 @@ export interface ServerSideOptions {
   readonly dangerouslyAllowInsecureHttp?: boolean;
 }
 
-/**
- * The issuer context of a Node client: the one it was given, or one built from its options.
- *
- * @throws {AudienceError} `ERR_INVALID_OPTION`, naming the option.
- */
-export function issuerContextOf(options: ServerSideOptions): IssuerContext {
-  if (typeof options !== 'object' || options === null) throw new AudienceError('ERR_INVALID_OPTION', '"options" must be an object');
-  if (isIssuerContext(options.issuer)) {
-    for (const name of ['fetch', 'now', 'timeoutMs', 'dangerouslyAllowInsecureHttp'] as const) {
-      if (options[name] !== undefined) throw new AudienceError('ERR_INVALID_OPTION', `"options.${name}" cannot be set with an issuer context: it is the context's`);
-    }
-    return options.issuer;
-  }
-  return createIssuerContext(options as ServerSideOptions & { readonly issuer: string });
-}
+/** The issuer context of a Node client: core's one rule (the context given as `issuer`, or one built from the options). */
+export const issuerContextOf = (options: ServerSideOptions): IssuerContext => issuerContextFrom(options);
 
 export function requireString(value: unknown, path: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new AudienceError('ERR_INVALID_OPTION', `"${path}" must be a non-empty string`);

@@ -101,6 +101,10 @@ describe('@audience/react hooks in real Chromium (StrictMode)', () => {
       await watcher.waitForFunction((selector) => document.querySelector(selector)?.textContent === 'signed-out', `#${id}`);
     }
     expect(await text(watcher, 'status')).toBe('signed-out');
+    // The signing-out tab is still on its way through the end-session endpoint: closing it mid-navigation can leave
+    // Chromium's close unanswered, so let it arrive back at the app first.
+    await other.waitForURL((url) => url.origin === page.origin);
+    expect(await text(other, 'status')).toBe('signed-out');
     await Promise.all([watcher.close(), other.close()]);
   });
 });

@@ -12,10 +12,11 @@ export { createInProcessLock, type LockFn } from './lock.js';
 export { createAuthorizedFetch, type AccessTokenSource, type AuthorizedFetchOptions } from './authorized-fetch.js';
 // Building blocks the adapter packages use, public and documented so that other adapters can use them too.
 export { SESSION_KEY, cacheKey, usableUntil } from './session.js';
-export { TokenCache } from './token-cache.js';
+export { TokenCache, type TokenCacheEntry } from './token-cache.js';
 export { placeToken, type PlacedToken } from './token-placement.js';
 export { clientWithClock } from './client-context.js';
 export { toAudienceError } from './to-audience-error.js';
 export { assertOidcClientOptions, assertResource, assertScopes } from './options.js';
+export { checkedResource, checkedScopes } from './validate.js';
 export { sameOriginPath } from './return-to.js';
 export { TRANSACTION_TTL_MS } from './sign-in.js';

@@ -2,7 +2,8 @@ import * as oauth from 'oauth4webapi';
 import { initialAuthState, reduceAuthState, type AuthAction, type AuthState } from './auth-state.js';
 import { createClientContext } from './client-context.js';
 import { AudienceError } from './errors.js';
-import { assertResource, assertScopes, resolveOptions, type OidcClientOptions } from './options.js';
+import { resolveOptions, type OidcClientOptions } from './options.js';
+import { checkedResource, checkedScopes } from './validate.js';
 import { SESSION_KEY, cacheKey, usableUntil, type IdTokenClaims, type StoredSession } from './session.js';
 import { buildSignInUrl, handleCallback, type CallbackResult, type SignInOptions } from './sign-in.js';
 import { Subscribable } from './subscribable.js';
@@ -149,7 +150,6 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
   const { store, now } = ctx.options;
   const auth = new AuthStateStore();
   const tokenEvents = new Subscribable<() => void>();
-  const checkedResources = new Set<string>();
 
   const usable = (session: StoredSession): boolean =>
     session.refreshToken !== undefined || Object.values(session.tokens).some((t) => usableUntil(t, ctx.options.leewayMs) > now());
@@ -200,8 +200,8 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       // async layer).
       let scopes: readonly string[] | undefined;
       try {
-        if (resource !== undefined && !checkedResources.has(resource)) checkedResources.add(assertResource(resource, 'resource'));
-        scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
+        if (resource !== undefined) checkedResource(resource, 'resource');
+        scopes = checkedScopes(tokenOptions.scopes, 'options.scopes');
       } catch (err) {
         return Promise.reject(err);
       }

@@ -53,9 +53,25 @@ export const transactionKey = (state: string): string => `transaction:${state}`;
  * @returns the cache key.
  * @see RFC 8707 §2
  */
+const scopedKeys = new Map<string | undefined, Map<string, string>>();
+
 export function cacheKey(resource: string | undefined, scopes: readonly string[] | undefined): string {
-  const scopePart = scopes && scopes.length > 0 ? ` ${[...new Set(scopes)].sort().join(' ')}` : '';
-  return `${resource ?? ''}${scopePart}`;
+  if (!scopes?.length) return resource ?? '';
+  if (scopes.length > 1) return `${resource ?? ''} ${[...new Set(scopes)].sort().join(' ')}`;
+  // One scope, the common case of a hot path: the same key string each time, so a Map lookup by it need not hash a
+  // new string (bounded: 1 000 resources × 1 000 scopes at most).
+  const scope = scopes[0]!;
+  let byScope = scopedKeys.get(resource);
+  if (byScope === undefined) {
+    if (scopedKeys.size >= 1000) scopedKeys.clear();
+    scopedKeys.set(resource, (byScope = new Map()));
+  }
+  let key = byScope.get(scope);
+  if (key === undefined) {
+    if (byScope.size >= 1000) byScope.clear();
+    byScope.set(scope, (key = `${resource ?? ''} ${scope}`));
+  }
+  return key;
 }
 
 /** The leeway never takes more than this share of a token's lifetime, so a short-lived token is still cached. */

@@ -6,8 +6,15 @@ import { usableUntil, type StoredToken } from './session.js';
  * The user-session token manager (core) and the service client (node) both use it; the service client adds
  * refresh-ahead and failure backoff on top.
  */
+/** A kept token with the moment it stops being handed out, computed once when it is kept. */
+export interface TokenCacheEntry<T> {
+  readonly token: T;
+  /** Epoch ms: handed out before this (its expiry minus the leeway). */
+  readonly until: number;
+}
+
 export class TokenCache<T extends StoredToken = StoredToken> {
-  readonly #tokens = new Map<string, T>();
+  readonly #tokens = new Map<string, TokenCacheEntry<T>>();
   readonly #flights = new Map<string, Promise<T>>();
   readonly #leewayMs: number;
   readonly #now: () => number;
@@ -34,7 +41,26 @@ export class TokenCache<T extends StoredToken = StoredToken> {
    * @returns the token kept under `key`, fresh or not.
    */
   peek(key: string): T | undefined {
+    return this.#tokens.get(key)?.token;
+  }
+
+  /**
+   * The hot path of a cache hit: one lookup, no arithmetic.
+   *
+   * @param key - the cache key.
+   * @returns the entry kept under `key`, fresh or not; fresh while `now() < until`.
+   */
+  entry(key: string): TokenCacheEntry<T> | undefined {
     return this.#tokens.get(key);
+  }
+
+  /**
+   * @param key - the cache key.
+   * @returns the token kept under `key` when it may be handed out now.
+   */
+  hit(key: string): T | undefined {
+    const entry = this.#tokens.get(key);
+    return entry !== undefined && entry.until > this.#now() ? entry.token : undefined;
   }
 
   /**
@@ -44,7 +70,7 @@ export class TokenCache<T extends StoredToken = StoredToken> {
    * @param token - the token.
    */
   set(key: string, token: T): void {
-    this.#tokens.set(key, token);
+    this.#tokens.set(key, { token, until: usableUntil(token, this.#leewayMs) });
   }
 
   /**
@@ -54,7 +80,7 @@ export class TokenCache<T extends StoredToken = StoredToken> {
    * @returns the key it was kept under, if it was.
    */
   forget(accessToken: string): string | undefined {
-    for (const [key, token] of this.#tokens) {
+    for (const [key, { token }] of this.#tokens) {
       if (token.accessToken === accessToken) {
         this.#tokens.delete(key);
         return key;
@@ -90,7 +116,7 @@ export class TokenCache<T extends StoredToken = StoredToken> {
     if (running) return running;
     const started = request()
       .then((token) => {
-        this.#tokens.set(key, token);
+        this.set(key, token);
         return token;
       })
       .finally(() => this.#flights.delete(flight));

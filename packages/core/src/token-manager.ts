@@ -50,8 +50,7 @@ export class TokenManager {
 
   /** The fresh token kept in memory under `key`, synchronously: the cache hit costs no promise of its own. */
   cached(key: string): string | undefined {
-    const token = this.#cache.peek(key);
-    return this.#cache.fresh(token) ? token.accessToken : undefined;
+    return this.#cache.hit(key)?.accessToken;
   }
 
   async getAccessToken(resource: string | undefined, scopes: readonly string[] | undefined, forceRefresh: boolean): Promise<string> {

@@ -4,13 +4,14 @@ import {
   createInProcessLock,
   type LockFn,
   type ResourceParameter,
-  assertResource,
-  assertScopes,
+  checkedResource,
+  checkedScopes,
   cacheKey,
   clientWithClock,
   placeToken,
   toAudienceError,
   TokenCache,
+  type TokenCacheEntry,
   usableUntil,
 } from '@audience/core';
 import { clientAuthentication, type ClientCredentials } from './client-authentication.js';
@@ -122,7 +123,6 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const local = new TokenCache<CachedToken>(leewayMs, now);
   const failed = new Map<string, FailureState>();
   const retryAfter = new WeakMap<AudienceError, number>();
-  const keyOfToken = new Map<string, string>();
 
   const usable = (token: CachedToken): boolean => local.fresh(token);
   const refreshAt = (token: CachedToken): number => token.obtainedAt + refreshAhead * (usableUntil(token, leewayMs) - token.obtainedAt);
@@ -165,8 +165,6 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           return fresh;
         });
         failed.delete(key);
-        for (const [old, oldKey] of keyOfToken) if (oldKey === key) keyOfToken.delete(old);
-        keyOfToken.set(token.accessToken, key);
         return token;
       } catch (err) {
         const error = err instanceof AudienceError ? err : toAudienceError(err, `requesting a client-credentials token for ${resource}`);
@@ -186,41 +184,39 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     fetchShared(key, resource, scopes).catch(() => undefined);
   }
 
-  const checkedResources = new Set<string>();
-  /** Hands out a usable token, remembering its key for `invalidate` and refreshing it ahead when it is time. */
-  const serve = (key: string, token: CachedToken, resource: string, scopes: readonly string[] | undefined): string => {
-    if (keyOfToken.get(token.accessToken) !== key) keyOfToken.set(token.accessToken, key);
-    if (now() >= refreshAt(token)) refreshInBackground(key, resource, scopes);
+  /** Hands out a usable token, refreshing it ahead (in the background) when it is time. */
+  const serve = (entry: TokenCacheEntry<CachedToken>, t: number, key: string, resource: string, scopes: readonly string[] | undefined): string => {
+    const { token } = entry;
+    if (t >= token.obtainedAt + refreshAhead * (entry.until - token.obtainedAt)) refreshInBackground(key, resource, scopes);
     return token.accessToken;
   };
 
   return {
     getAccessToken(resource, tokenOptions = {}) {
-      // The hot path: a resource is parsed once, and a process-local hit is one synchronous lookup.
+      // The hot path: a resource and scopes are checked once, and a process-local hit is one synchronous lookup.
       let scopes: readonly string[] | undefined;
       try {
-        if (!checkedResources.has(resource)) checkedResources.add(assertResource(resource, 'resource'));
-        scopes = tokenOptions.scopes === undefined ? undefined : assertScopes(tokenOptions.scopes, 'options.scopes');
+        checkedResource(resource, 'resource');
+        scopes = checkedScopes(tokenOptions.scopes, 'options.scopes');
       } catch (err) {
         return Promise.reject(err);
       }
-      const key = scopes === undefined ? resource : cacheKey(resource, scopes);
-      const hit = local.peek(key);
-      if (hit && usable(hit)) return Promise.resolve(serve(key, hit, resource, scopes));
+      const key = cacheKey(resource, scopes);
+      const hit = local.entry(key);
+      const t = now();
+      if (hit !== undefined && t < hit.until) return Promise.resolve(serve(hit, t, key, resource, scopes));
       return (async () => {
         const cached = await cache.get(key);
         if (cached && usable(cached)) {
           local.set(key, cached);
-          return serve(key, cached, resource, scopes);
+          return serve(local.entry(key)!, now(), key, resource, scopes);
         }
         return (await fetchShared(key, resource, scopes)).accessToken;
       })();
     },
     async invalidate(token) {
-      const key = keyOfToken.get(token);
+      const key = local.forget(token);
       if (key === undefined) return;
-      keyOfToken.delete(token);
-      local.forget(token);
       if ((await cache.get(key))?.accessToken === token) await cache.delete(key);
     },
     idle: () => local.idle(),

@@ -1,68 +1,162 @@
-// Benchmarks against the real development server, printing numbers (never asserting times). `npm run bench`.
-import { performance } from 'node:perf_hooks';
-import { API_RESOURCE, BILLING_RESOURCE, CLIENTS, SERVICE_SECRET, startDevServer, walkSignIn } from '@audience/dev-server';
+// Benchmarks, printing numbers (never asserting times): `npm run bench`. The dev server runs in a child process
+// (scripts/bench-server.js); cache hits and verifications are timed in interleaved rounds in this process, each as a
+// ratio to a floor measured in the same rounds; the browser client is timed the same way in headless Chromium
+// (scripts/bench-browser.js). Peers (@logto/client, jose) are dev dependencies of this script only.
+// `--markdown` prints the tables as Markdown; `--readme` also writes them into README.md between the bench markers.
+import { cpus } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import LogtoClient, { createRequester } from '@logto/client';
+import * as jose from 'jose';
+import * as oauth from 'oauth4webapi';
 import { createMemoryStore, createOidcClient } from '@audience/core';
 import { createResourceServer, createServiceClient } from '@audience/node';
+import { startBenchPage } from './bench-browser.js';
+import { compare, floorCache } from './compare.js';
+import { startServerProcess } from './server-process.js';
 
-console.warn = () => undefined; // the dev server's http issuer warning
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (n, unit) => `${n.toLocaleString('en', { maximumFractionDigits: n < 10 ? 2 : 0 })} ${unit}`;
+console.warn = () => undefined; // the http-issuer warnings of the clients under test (loopback only)
+const markdown = process.argv.includes('--markdown') || process.argv.includes('--readme');
+const SCOPES = ['openid', 'offline_access', 'profile', 'read', 'write', 'invoices:read', 'reports:read'];
+const REDIRECT = 'http://127.0.0.1:9/callback';
 
-const starts = [];
-for (let i = 0; i < 5; i++) {
-  const t0 = performance.now();
-  const s = await startDevServer();
-  starts.push(performance.now() - t0);
-  await s.close();
-}
-console.log(`dev server start (median of 5)              ${fmt(median(starts), 'ms')}`);
+const page = await startBenchPage();
+const server = await startServerProcess({ interactionMode: 'auto', spaRedirectUris: [REDIRECT, `${page.origin}/callback`] });
+const { issuer, constants } = server;
+const { API_RESOURCE: API, BILLING_RESOURCE: BILLING, REPORTS_RESOURCE: REPORTS } = constants;
+const RESOURCES = [API, BILLING, REPORTS];
+const serviceOptions = { issuer, clientId: constants.CLIENTS.service, clientSecret: constants.SERVICE_SECRET, dangerouslyAllowInsecureHttp: true };
 
-const server = await startDevServer({ interactionMode: 'auto', spaRedirectUris: ['http://127.0.0.1:9/callback'] });
-const client = createOidcClient({
-  issuer: server.issuer,
-  clientId: CLIENTS.spa,
-  redirectUri: 'http://127.0.0.1:9/callback',
-  scopes: ['openid', 'offline_access', 'profile', 'read', 'write', 'invoices:read'],
-  resources: [API_RESOURCE, BILLING_RESOURCE],
-  store: createMemoryStore(),
-  dangerouslyAllowInsecureHttp: true,
-});
-let t0 = performance.now();
-await client.handleCallback(await walkSignIn(await client.buildSignInUrl()));
-console.log(`sign-in (redirects walked, code exchange)    ${fmt(performance.now() - t0, 'ms')}`);
-
-t0 = performance.now();
-await Promise.all(Array.from({ length: 50 }, (_, i) => client.getAccessToken([undefined, API_RESOURCE, BILLING_RESOURCE][i % 3], { forceRefresh: i < 3 })));
-const refreshes = server.control.requests('token').filter((r) => r.grantType === 'refresh_token').length;
-console.log(`50 concurrent getAccessToken over 3 keys      ${fmt(performance.now() - t0, 'ms')}, ${refreshes} refresh requests`);
-
-const hits = 200_000;
-t0 = performance.now();
-for (let i = 0; i < hits; i++) await client.getAccessToken(API_RESOURCE);
-const hitMs = performance.now() - t0;
-console.log(`getAccessToken cache hit                     ${fmt((hitMs * 1e6) / hits, 'ns/call')} (${fmt(hits / (hitMs / 1000), 'calls/s')})`);
-
-server.control.clearLog();
-const service = createServiceClient({ issuer: server.issuer, clientId: CLIENTS.service, clientSecret: SERVICE_SECRET, dangerouslyAllowInsecureHttp: true });
-t0 = performance.now();
-await Promise.all(Array.from({ length: 1000 }, () => service.getAccessToken(API_RESOURCE, { scopes: ['read'] })));
-console.log(`service: 1 000 concurrent cold calls          ${fmt(performance.now() - t0, 'ms')}, ${server.control.requests('token').length} token request(s)`);
-
-for (const [label, options] of [['', undefined], [' with scopes', { scopes: ['read'] }]]) {
-  await service.getAccessToken(API_RESOURCE, options);
-  t0 = performance.now();
-  for (let i = 0; i < hits; i++) await service.getAccessToken(API_RESOURCE, options);
-  const serviceMs = performance.now() - t0;
-  console.log(`service getAccessToken cache hit${label.padEnd(13)} ${fmt((serviceMs * 1e6) / hits, 'ns/call')}`);
+/** Signs a new user session in with Audience's core client; returns the client and its store. */
+async function signedIn() {
+  const store = createMemoryStore();
+  const client = createOidcClient({ issuer, clientId: constants.CLIENTS.spa, redirectUri: REDIRECT, scopes: SCOPES, resources: RESOURCES, store, dangerouslyAllowInsecureHttp: true });
+  await client.handleCallback(await server.walk(await client.buildSignInUrl()));
+  return { client, store };
 }
 
-const token = await service.getAccessToken(API_RESOURCE, { scopes: ['read'] });
-const api = createResourceServer({ issuer: server.issuer, audience: API_RESOURCE, dangerouslyAllowInsecureHttp: true });
-await api.verifyAccessToken(token);
-const verifications = 5_000;
-t0 = performance.now();
-for (let i = 0; i < verifications; i++) await api.verifyAccessToken(token);
-const verifyMs = performance.now() - t0;
-console.log(`verifyAccessToken (ES256 JWT, JWKS cached)   ${fmt((verifyMs * 1000) / verifications, 'µs/call')} (${fmt(verifications / (verifyMs / 1000), 'calls/s')})`);
+/** A @logto/client holding the refresh and ID tokens of a session signed in here (Logto's own sign-in needs its UI). */
+async function logtoWith(session) {
+  const items = new Map([
+    ['idToken', session.idToken],
+    ['refreshToken', session.refreshToken],
+  ]);
+  const storage = {
+    getItem: async (key) => items.get(key) ?? null,
+    setItem: async (key, value) => void (value === null ? items.delete(key) : items.set(key, value)),
+    removeItem: async (key) => void items.delete(key),
+  };
+  // Logto discovers at <endpoint>/oidc/.well-known/openid-configuration; the dev server's issuer is its root.
+  const requester = createRequester((url, init) => fetch(String(url).replace('/oidc/.well-known/', '/.well-known/'), init));
+  return new LogtoClient(
+    { endpoint: issuer, appId: 'audience-spa', scopes: SCOPES.filter((s) => s !== 'openid'), resources: RESOURCES },
+    { requester, storage, navigate: () => undefined, generateState: () => oauth.generateRandomState(), generateCodeVerifier: () => oauth.generateRandomCodeVerifier(), generateCodeChallenge: (v) => oauth.calculatePKCECodeChallenge(v) },
+  );
+}
 
+const rows = { hits: [], cold: [], verify: [] };
+
+// 1. Cache hits, interleaved with the floor.
+{
+  const { client } = await signedIn();
+  const token = await client.getAccessToken(API);
+  const service = createServiceClient(serviceOptions);
+  await service.getAccessToken(API);
+  await service.getAccessToken(API, { scopes: ['read'] });
+  const other = await signedIn();
+  const logto = await logtoWith((await other.store.get('session')) ?? {});
+  await logto.getAccessToken(API);
+  const floor = floorCache(API, token);
+  const results = await compare([
+    { name: 'floor: awaited async Map lookup + expiry check', run: () => floor(API) },
+    { name: 'Audience core getAccessToken(api)', run: () => client.getAccessToken(API) },
+    { name: 'Audience service getAccessToken(api)', run: () => service.getAccessToken(API) },
+    { name: 'Audience service getAccessToken(api, { scopes })', run: () => service.getAccessToken(API, { scopes: ['read'] }) },
+    { name: '@logto/client getAccessToken(api)', run: () => logto.getAccessToken(API) },
+  ]);
+  rows.hits.push(...results.map((r) => ({ ...r, where: 'Node' })));
+  const browser = await page.run(issuer);
+  rows.hits.push(...browser.map((r) => ({ ...r, where: 'Chromium' })));
+}
+
+// 2. Cold concurrency: N callers over k resources at once, right after sign-in, on the same server.
+for (const [callers, resources] of [
+  [100, 1],
+  [100, 3],
+]) {
+  const wanted = RESOURCES.slice(0, resources);
+  const { client } = await signedIn();
+  await server.clear();
+  let failures = await Promise.allSettled(Array.from({ length: callers }, (_, i) => client.getAccessToken(wanted[i % resources])));
+  const ours = await server.requests('token');
+  const oursFailed = failures.filter((f) => f.status === 'rejected').length;
+
+  const other = await signedIn();
+  const logto = await logtoWith((await other.store.get('session')) ?? {});
+  await server.clear();
+  const log = console.error;
+  console.error = () => undefined; // @logto/client logs each failed request; they are counted below
+  failures = await Promise.allSettled(Array.from({ length: callers }, (_, i) => logto.getAccessToken(wanted[i % resources])));
+  console.error = log;
+  const theirs = await server.requests('token');
+  const theirsFailed = failures.filter((f) => f.status === 'rejected').length;
+  const count = (log) => ({ requests: log.length, invalidGrants: log.filter((r) => r.error === 'invalid_grant').length });
+  rows.cold.push({ callers, resources, ours: { ...count(ours), failed: oursFailed }, logto: { ...count(theirs), failed: theirsFailed } });
+}
+
+// 3. verifyAccessToken beside raw oauth4webapi validateJwtAccessToken (the floor) and jose jwtVerify with a local key.
+{
+  const service = createServiceClient(serviceOptions);
+  const token = await service.getAccessToken(API);
+  const api = createResourceServer({ issuer, audience: API, dangerouslyAllowInsecureHttp: true });
+  await api.verifyAccessToken(token);
+  const as = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), { [oauth.allowInsecureRequests]: true }));
+  const raw = { [oauth.allowInsecureRequests]: true };
+  const request = () => new Request(`${API}/`, { headers: { authorization: `Bearer ${token}` } });
+  await oauth.validateJwtAccessToken(as, request(), API, raw);
+  const jwks = jose.createLocalJWKSet(await (await fetch(as.jwks_uri)).json());
+  const results = await compare(
+    [
+      { name: 'floor: oauth4webapi validateJwtAccessToken', run: () => oauth.validateJwtAccessToken(as, request(), API, raw) },
+      { name: 'Audience verifyAccessToken', run: () => api.verifyAccessToken(token) },
+      { name: 'jose jwtVerify (local JWKS)', run: () => jose.jwtVerify(token, jwks, { issuer: as.issuer, audience: API }) },
+    ],
+    { rounds: 15, iterations: 1_000 },
+  );
+  rows.verify.push(...results);
+}
 await server.close();
+
+// Output.
+const ns = (n) => (n >= 10_000 ? `${(n / 1000).toFixed(1)} µs` : `${Math.round(n)} ns`);
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}`;
+const lines = [];
+const table = (header, body) => {
+  if (markdown) {
+    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...body.map((cells) => `| ${cells.join(' | ')} |`), '');
+  } else {
+    const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => String(cells[i]).length)));
+    for (const cells of [header, ...body]) lines.push(cells.map((c, i) => String(c).padEnd(widths[i])).join('  '));
+    lines.push('');
+  }
+};
+lines.push(`Measured ${machine}; ${markdown ? 'median of 21 interleaved rounds (15 for verification)' : 'interleaved rounds'}.`, '');
+table(
+  ['cache hit', 'where', 'min', 'median', 'max', '× floor (median)'],
+  rows.hits.map((r) => [r.name, r.where, ns(r.min), ns(r.median), ns(r.max), r.ratio.toFixed(2)]),
+);
+table(
+  ['cold start: callers × resources', 'Audience token requests', 'Audience invalid_grant', 'Audience failed calls', '@logto/client token requests', '@logto/client invalid_grant', '@logto/client failed calls'],
+  rows.cold.map((r) => [`${r.callers} × ${r.resources}`, r.ours.requests, r.ours.invalidGrants, r.ours.failed, r.logto.requests, r.logto.invalidGrants, r.logto.failed]),
+);
+table(
+  ['JWT verification (ES256, keys cached)', 'min', 'median', 'max', '× floor (median)'],
+  rows.verify.map((r) => [r.name, ns(r.min), ns(r.median), ns(r.max), r.ratio.toFixed(2)]),
+);
+console.log(lines.join('\n'));
+if (process.argv.includes('--readme')) {
+  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  if (!readme.includes(start) || !readme.includes(end)) throw new Error('README.md has no bench markers');
+  await writeFile(new URL('../README.md', import.meta.url), `${readme.slice(0, readme.indexOf(start) + start.length)}\n${lines.join('\n')}\n${readme.slice(readme.indexOf(end))}`);
+}

@@ -1,20 +1,24 @@
-// Size budget of @audience/browser and @audience/react: bundle what an SPA uses, minify, gzip -9, print the figures,
-// fail above the limits.
-import { build } from 'esbuild';
+// Bundle sizes, by one method for all (esbuild --bundle --minify --format=esm --platform=browser, gzip -9): our SPA
+// entries beside the floor (the oauth4webapi functions the SPA must call, JWKS check and PAR included, and
+// idb-keyval) and beside the peers' equivalent entries. Fails above the ceiling. `--markdown` prints Markdown;
+// `--readme` also writes the table into README.md between the size markers.
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
-// The ceiling guards against regressions at today's size. The goal (9 KB, 8 KB target) is not met: oauth4webapi's
-// functions alone are 9.5 KB here once the ID token's JWKS signature check (1.8 KB of them) is included.
-// Raised from 16 KB to 17.5 KB by the hardening work (+1.3 KB: the Web Lock heartbeat, whole-shape checks of stored
-// values, redacted error causes, the shared issuer context) and the errors that name the option to check (+0.2 KB);
-// the size issue replaces this budget with a smaller one.
-const LIMIT = 17.5 * 1024;
-const GOAL = 9 * 1024;
+const KB = 1024;
+/** The goal of the size issue, and the size above which it fails. */
+const TARGET = 12 * KB;
+const ISSUE_CEILING = 13.5 * KB;
+// What this script fails above today. The SPA entry (17.3 KB) is still above the size issue's 13.5 KB, so until the
+// simpler core that needs lands this stays the previous regression guard; it becomes ISSUE_CEILING then.
+const CEILING = 17.5 * KB;
 /** What @audience/react may add over the browser entry (react itself is the app's, marked external). */
-const REACT_LIMIT = 1024;
+const REACT_LIMIT = 1 * KB;
 
-const browserEntry = `
+const spa = `
 import { createBrowserClient } from '@audience/browser';
 const auth = createBrowserClient({ issuer: 'https://id.example.com', clientId: 'spa', resources: ['https://api.example.com'] });
 auth.subscribe((state) => console.log(state.status));
@@ -24,8 +28,14 @@ export const token = () => auth.getAccessToken('https://api.example.com');
 export const userinfo = () => auth.fetchUserInfo();
 export const signOut = () => auth.signOut();
 `;
-// The same app through the React wrapper: provider, hooks and RequireAuth.
-const reactEntry = `${browserEntry}
+const minimal = `
+import { createBrowserClient } from '@audience/browser';
+const auth = createBrowserClient({ issuer: 'https://id.example.com', clientId: 'spa', resources: ['https://api.example.com'] });
+export const signIn = () => auth.signIn();
+export const callback = () => auth.handleRedirectCallback();
+export const token = () => auth.getAccessToken('https://api.example.com');
+`;
+const react = `${spa}
 import { createElement } from 'react';
 import { AudienceProvider, RequireAuth, useAccessToken, useAuth, useUserInfo } from '@audience/react';
 function App() {
@@ -36,9 +46,45 @@ function App() {
 }
 export const tree = createElement(AudienceProvider, { client: auth }, createElement(App));
 `;
+const floor = `
+import * as o from 'oauth4webapi';
+import { createStore, get, set, del } from 'idb-keyval';
+export const used = [o.discoveryRequest, o.processDiscoveryResponse, o.generateRandomState, o.generateRandomNonce,
+  o.generateRandomCodeVerifier, o.calculatePKCECodeChallenge, o.pushedAuthorizationRequest, o.processPushedAuthorizationResponse,
+  o.validateAuthResponse, o.authorizationCodeGrantRequest, o.processAuthorizationCodeResponse, o.validateApplicationLevelSignature,
+  o.getValidatedIdTokenClaims, o.refreshTokenGrantRequest, o.processRefreshTokenResponse, o.userInfoRequest,
+  o.processUserInfoResponse, o.revocationRequest, o.processRevocationResponse, o.None, o.customFetch, o.allowInsecureRequests,
+  createStore, get, set, del];
+`;
+// The peers, each doing what the SPA entry does: sign in, complete the callback, get an API token, userinfo, sign out.
+const peers = {
+  '@logto/browser': `
+import LogtoClient from '@logto/browser';
+const c = new LogtoClient({ endpoint: 'https://id.example.com', appId: 'spa', resources: ['https://api.example.com'] });
+export const all = [() => c.signIn('https://app.example.com/callback'), () => c.handleSignInCallback(location.href),
+  () => c.getAccessToken('https://api.example.com'), () => c.fetchUserInfo(), () => c.signOut('https://app.example.com/')];
+`,
+  'oidc-client-ts': `
+import { UserManager } from 'oidc-client-ts';
+const m = new UserManager({ authority: 'https://id.example.com', client_id: 'spa', redirect_uri: 'https://app.example.com/callback' });
+export const all = [() => m.signinRedirect(), () => m.signinRedirectCallback(), () => m.getUser(), () => m.signinSilent(),
+  () => m.signoutRedirect()];
+`,
+  '@auth0/auth0-spa-js': `
+import { createAuth0Client } from '@auth0/auth0-spa-js';
+const c = createAuth0Client({ domain: 'id.example.com', clientId: 'spa', authorizationParams: { audience: 'https://api.example.com' } });
+export const all = [async () => (await c).loginWithRedirect(), async () => (await c).handleRedirectCallback(),
+  async () => (await c).getTokenSilently(), async () => (await c).getUser(), async () => (await c).logout()];
+`,
+  'keycloak-js': `
+import Keycloak from 'keycloak-js';
+const k = new Keycloak({ url: 'https://id.example.com', realm: 'r', clientId: 'spa' });
+export const all = [() => k.init({ pkceMethod: 'S256' }), () => k.login(), () => k.updateToken(30), () => k.loadUserInfo(), () => k.logout()];
+`,
+};
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+const kb = (n) => `${(n / KB).toFixed(2)} KB`;
 
 async function measure(contents) {
   const result = await build({
@@ -56,26 +102,55 @@ async function measure(contents) {
   const code = result.outputFiles[0].contents;
   const byPackage = {};
   for (const [file, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
-    const name = file.includes('node_modules/') ? file.split('node_modules/').pop().split('/')[0] : file.split('/').slice(0, 2).join('/');
+    const name = file.includes('node_modules/') ? file.split('node_modules/').pop().split('/').slice(0, file.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/') : file.split('/').slice(0, 2).join('/');
     byPackage[name] = (byPackage[name] ?? 0) + bytesInOutput;
   }
   return { minified: code.length, gzipped: gzipSync(code, { level: 9 }).length, byPackage };
 }
 
-const spa = await measure(browserEntry);
-const withReact = await measure(reactEntry);
-console.log('@audience/browser size budget (esbuild --bundle --minify --format=esm, gzip -9)');
-for (const [name, bytes] of Object.entries(spa.byPackage).sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(28)} ${kb(bytes)} minified`);
-console.log(`  total: ${kb(spa.minified)} minified, ${kb(spa.gzipped)} gzipped (ceiling ${kb(LIMIT)}; goal ${kb(GOAL)}: ${spa.gzipped <= GOAL ? 'met' : `${kb(spa.gzipped - GOAL)} over`})`);
-const reactCost = withReact.gzipped - spa.gzipped;
-console.log(`@audience/react over the browser entry (react external): +${kb(reactCost)} gzipped, ${reactCost} B (limit ${kb(REACT_LIMIT)})`);
+const ours = { spa: await measure(spa), minimal: await measure(minimal), react: await measure(react), floor: await measure(floor) };
+const theirs = {};
+for (const [name, entry] of Object.entries(peers)) theirs[name] = await measure(entry);
+
+const markdown = process.argv.includes('--markdown') || process.argv.includes('--readme');
+const rows = [
+  ['Audience SPA entry (sign-in, callback, getAccessToken, userinfo, sign-out, subscribe)', ours.spa],
+  ['Audience minimal entry (sign-in, callback, getAccessToken)', ours.minimal],
+  ['Audience SPA entry + @audience/react (react external)', ours.react],
+  ['floor: the oauth4webapi functions the SPA calls + idb-keyval', ours.floor],
+  ...Object.entries(theirs).map(([name, size]) => [`${name} (same features)`, size]),
+];
+const lines = [`Measured ${new Date().toISOString().slice(0, 10)}, esbuild --bundle --minify --format=esm --platform=browser, gzip -9 (${cpus().length}-core machine, Node ${process.versions.node}).`, ''];
+if (markdown) {
+  lines.push('| entry | minified | gzipped |', '|---|---|---|', ...rows.map(([name, size]) => `| ${name} | ${kb(size.minified)} | ${kb(size.gzipped)} |`));
+} else {
+  for (const [name, size] of rows) lines.push(`${name.padEnd(92)} ${kb(size.minified).padStart(10)} min  ${kb(size.gzipped).padStart(9)} gz`);
+  lines.push('', 'SPA entry by package (minified):');
+  for (const [name, bytes] of Object.entries(ours.spa.byPackage).sort((a, b) => b[1] - a[1])) lines.push(`  ${name.padEnd(28)} ${kb(bytes)}`);
+}
+const gz = ours.spa.gzipped;
+lines.push(
+  '',
+  `SPA entry ${kb(gz)} gz: ${kb(gz - ours.floor.gzipped)} above the floor, ${gz > TARGET ? `${kb(gz - TARGET)} above` : 'within'} the ${kb(TARGET)} target, ${gz > ISSUE_CEILING ? `${kb(gz - ISSUE_CEILING)} above` : 'within'} the ${kb(ISSUE_CEILING)} ceiling of the size issue.`,
+);
+const reactCost = ours.react.gzipped - gz;
+lines.push(`@audience/react adds ${reactCost} B gz over the SPA entry (limit ${REACT_LIMIT} B).`);
+console.log(lines.join('\n'));
+
+if (process.argv.includes('--readme')) {
+  const path = new URL('../README.md', import.meta.url);
+  const readme = await readFile(path, 'utf8');
+  const [start, end] = ['<!-- size:start -->', '<!-- size:end -->'];
+  if (!readme.includes(start) || !readme.includes(end)) throw new Error('README.md has no size markers');
+  await writeFile(path, `${readme.slice(0, readme.indexOf(start) + start.length)}\n${lines.join('\n')}\n${readme.slice(readme.indexOf(end))}`);
+}
 let failed = false;
-if (spa.gzipped > LIMIT) {
-  console.error(`Size budget exceeded: ${kb(spa.gzipped)} > ${kb(LIMIT)}`);
+if (gz > CEILING) {
+  console.error(`Size budget exceeded: the SPA entry is ${kb(gz)} > ${kb(CEILING)}`);
   failed = true;
 }
 if (reactCost > REACT_LIMIT) {
-  console.error(`@audience/react adds ${kb(reactCost)} > ${kb(REACT_LIMIT)}`);
+  console.error(`@audience/react adds ${reactCost} B > ${REACT_LIMIT} B`);
   failed = true;
 }
 if (failed) process.exit(1);

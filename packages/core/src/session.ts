@@ -45,6 +45,9 @@ export const SESSION_KEY = 'session';
 /** The store key of a pending sign-in, by its `state`. */
 export const transactionKey = (state: string): string => `transaction:${state}`;
 
+/** One-scope cache keys by resource and scope, reused so that a lookup by them hashes no new string. */
+const scopedKeys = new Map<string | undefined, Map<string, string>>();
+
 /**
  * Where a token for `resource` (and `scopes`) is cached. The userinfo token is the empty resource.
  *
@@ -53,8 +56,6 @@ export const transactionKey = (state: string): string => `transaction:${state}`;
  * @returns the cache key.
  * @see RFC 8707 §2
  */
-const scopedKeys = new Map<string | undefined, Map<string, string>>();
-
 export function cacheKey(resource: string | undefined, scopes: readonly string[] | undefined): string {
   if (!scopes?.length) return resource ?? '';
   if (scopes.length > 1) return `${resource ?? ''} ${[...new Set(scopes)].sort().join(' ')}`;

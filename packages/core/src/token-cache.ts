@@ -1,11 +1,5 @@
 import { usableUntil, type StoredToken } from './session.js';
 
-/**
- * The one keyed token cache of Audience: tokens in memory by cache key, and at most one request in flight per key,
- * shared by every concurrent caller; a token is kept before any caller sees it, and a failed request is never kept.
- * The user-session token manager (core) and the service client (node) both use it; the service client adds
- * refresh-ahead and failure backoff on top.
- */
 /** A kept token with the moment it stops being handed out, computed once when it is kept. */
 export interface TokenCacheEntry<T> {
   readonly token: T;
@@ -13,6 +7,12 @@ export interface TokenCacheEntry<T> {
   readonly until: number;
 }
 
+/**
+ * The one keyed token cache of Audience: tokens in memory by cache key, and at most one request in flight per key,
+ * shared by every concurrent caller; a token is kept before any caller sees it, and a failed request is never kept.
+ * The user-session token manager (core) and the service client (node) both use it; the service client adds
+ * refresh-ahead and failure backoff on top.
+ */
 export class TokenCache<T extends StoredToken = StoredToken> {
   readonly #tokens = new Map<string, TokenCacheEntry<T>>();
   readonly #flights = new Map<string, Promise<T>>();

@@ -35,7 +35,6 @@ export function assertResource(value: unknown, path: string): string {
   return value;
 }
 
-/** Checks a list of scopes: non-empty strings without spaces. */
 /**
  * Wraps a check so that each value that passed is not checked again (up to 1 000 remembered), for hot paths that see
  * the same few values on every call.
@@ -79,6 +78,7 @@ export function checkedScopes(value: unknown, path: string): readonly string[] |
   return value as readonly string[];
 }
 
+/** Checks a list of scopes: non-empty strings without spaces. */
 export function assertScopes(value: unknown, path: string): readonly string[] {
   if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && s.length > 0 && !/\s/.test(s))) {
     throw invalid(path, SCOPES_RULE);

@@ -125,7 +125,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const retryAfter = new WeakMap<AudienceError, number>();
 
   const usable = (token: CachedToken): boolean => local.fresh(token);
-  const refreshAt = (token: CachedToken): number => token.obtainedAt + refreshAhead * (usableUntil(token, leewayMs) - token.obtainedAt);
+  /** When a token is refreshed ahead: `refreshAhead` of the way to its hand-out deadline `until`. */
+  const refreshAt = (token: CachedToken, until = usableUntil(token, leewayMs)): number => token.obtainedAt + refreshAhead * (until - token.obtainedAt);
 
   async function requestToken(resource: string, scopes: readonly string[] | undefined): Promise<CachedToken> {
     const as = await metadata();
@@ -187,7 +188,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   /** Hands out a usable token, refreshing it ahead (in the background) when it is time. */
   const serve = (entry: TokenCacheEntry<CachedToken>, t: number, key: string, resource: string, scopes: readonly string[] | undefined): string => {
     const { token } = entry;
-    if (t >= token.obtainedAt + refreshAhead * (entry.until - token.obtainedAt)) refreshInBackground(key, resource, scopes);
+    if (t >= refreshAt(token, entry.until)) refreshInBackground(key, resource, scopes);
     return token.accessToken;
   };
 

@@ -9,26 +9,17 @@ export type AuthState =
   | { readonly status: 'signed-in'; readonly claims: IdTokenClaims; readonly reason?: undefined }
   | { readonly status: 'signed-out'; readonly claims?: undefined; readonly reason: SignedOutReason };
 
-export type AuthAction =
-  | { readonly type: 'signed-in'; readonly claims: IdTokenClaims }
-  | { readonly type: 'signed-out'; readonly reason: SignedOutReason };
-
 export const initialAuthState: AuthState = Object.freeze({ status: 'loading' });
 
-function sameIdToken(a: IdTokenClaims, b: IdTokenClaims): boolean {
-  return a === b || (a.sub === b.sub && a.iat === b.iat && a.nonce === b.nonce);
-}
-
-/** The only way the auth state changes. Returns the same object when nothing changed. */
-export function reduceAuthState(state: AuthState, action: AuthAction): AuthState {
-  switch (action.type) {
-    case 'signed-in':
-      return state.status === 'signed-in' && sameIdToken(state.claims, action.claims)
-        ? state
-        : Object.freeze({ status: 'signed-in', claims: action.claims });
-    case 'signed-out':
-      return state.status === 'signed-out' && state.reason === action.reason
-        ? state
-        : Object.freeze({ status: 'signed-out', reason: action.reason });
-  }
+/**
+ * The only way the auth state changes: the same object when nothing changed (signed in with the same ID token, or
+ * signed out for the same reason), else `next`, frozen.
+ */
+export function nextAuthState(state: AuthState, next: AuthState): AuthState {
+  const same =
+    state.status === next.status &&
+    (state.claims === next.claims ||
+      (!!state.claims && state.claims.sub === next.claims?.sub && state.claims.iat === next.claims.iat && state.claims.nonce === next.claims.nonce)) &&
+    state.reason === next.reason;
+  return same ? state : Object.freeze(next);
 }

@@ -42,17 +42,11 @@ export function createDiscovery(issuer: URL, http: () => RequestOptions, now: ()
 /** A discovery failure that says what to check: the HTTP status, or both issuer values when they differ. */
 function discoveryError(err: unknown, issuer: URL): AudienceError {
   const step = `discovery of ${issuer.href}`;
+  const cause = (err as { cause?: { expected?: unknown; body?: { issuer?: unknown } } | Response } | undefined)?.cause;
   if (err instanceof oauth.OperationProcessingError) {
-    const cause = err.cause as { expected?: unknown; body?: { issuer?: unknown } } | Response | undefined;
-    if (err.code === oauth.JSON_ATTRIBUTE_COMPARISON && !(cause instanceof Response)) {
-      return new AudienceError(
-        'ERR_SERVER_RESPONSE',
-        `${step} failed: expected issuer ${String(cause?.expected)}, got ${String(cause?.body?.issuer)}; they must match exactly ("options.issuer")`,
-        { cause: err },
-      );
-    }
-    if (cause instanceof Response && cause.status < 500) {
-      return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered HTTP ${cause.status}; check "options.issuer"`, { cause: err });
+    if (cause instanceof Response ? cause.status < 500 : err.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
+      const why = cause instanceof Response ? `the server answered HTTP ${cause.status}` : `expected issuer ${String(cause?.expected)}, got ${String(cause?.body?.issuer)}; they must match exactly`;
+      return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: ${why}; check "options.issuer"`, { cause: err });
     }
   }
   return toAudienceError(err, step);

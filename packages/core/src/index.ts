@@ -17,6 +17,6 @@ export { placeToken, type PlacedToken } from './token-placement.js';
 export { clientWithClock } from './client-context.js';
 export { toAudienceError } from './to-audience-error.js';
 export { assertOidcClientOptions, assertResource, assertScopes } from './options.js';
-export { checkedResource, checkedScopes } from './validate.js';
+export { checkedCacheKey } from './validate.js';
 export { sameOriginPath } from './return-to.js';
 export { TRANSACTION_TTL_MS } from './sign-in.js';

@@ -1,13 +1,13 @@
 import * as oauth from 'oauth4webapi';
-import { initialAuthState, reduceAuthState, type AuthAction, type AuthState } from './auth-state.js';
+import { initialAuthState, nextAuthState, type AuthState, type SignedOutReason } from './auth-state.js';
 import { createClientContext } from './client-context.js';
 import { AudienceError } from './errors.js';
 import { resolveOptions, type OidcClientOptions } from './options.js';
-import { checkedResource, checkedScopes } from './validate.js';
-import { SESSION_KEY, cacheKey, usableUntil, type IdTokenClaims, type StoredSession } from './session.js';
+import { checkedCacheKey, invalid } from './validate.js';
+import { SESSION_KEY, usableUntil, type IdTokenClaims, type StoredSession } from './session.js';
 import { buildSignInUrl, handleCallback, type CallbackResult, type SignInOptions } from './sign-in.js';
 import { Subscribable } from './subscribable.js';
-import { TokenManager, type GetAccessTokenOptions } from './token-manager.js';
+import { createTokenManager, type GetAccessTokenOptions } from './token-manager.js';
 import { toAudienceError } from './to-audience-error.js';
 
 /** Options of `signOut`. */
@@ -117,19 +117,6 @@ export interface OidcClient {
   reload(): Promise<AuthState>;
 }
 
-class AuthStateStore extends Subscribable<(state: AuthState) => void> {
-  state: AuthState = initialAuthState;
-  version = 0;
-
-  dispatch(action: AuthAction): void {
-    this.version++;
-    const next = reduceAuthState(this.state, action);
-    if (next === this.state) return;
-    this.state = next;
-    this.emit(next);
-  }
-}
-
 /**
  * Creates an OpenID Connect client that signs users in with authorization code + PKCE and manages one access token
  * per RFC 8707 resource. It uses no platform API: storage, lock, fetch and clock come from the options.
@@ -147,67 +134,72 @@ class AuthStateStore extends Subscribable<(state: AuthState) => void> {
  */
 export function createOidcClient(options: OidcClientOptions): OidcClient {
   const ctx = createClientContext(resolveOptions(options));
-  const { store, now } = ctx.options;
-  const auth = new AuthStateStore();
+  const { options: resolved, readSession, metadata, client: oauthClient, http } = ctx;
+  const { store, now } = resolved;
+  const auth = new Subscribable<(state: AuthState) => void>();
   const tokenEvents = new Subscribable<() => void>();
+  let state = initialAuthState;
+  let version = 0;
 
-  const usable = (session: StoredSession): boolean =>
-    session.refreshToken !== undefined || Object.values(session.tokens).some((t) => usableUntil(t, ctx.options.leewayMs) > now());
+  /** The auth state changes and the tokens may have: tell both kinds of listener. */
+  const set = (next: AuthState): void => {
+    version++;
+    const changed = nextAuthState(state, next);
+    if (changed !== state) auth.emit((state = changed));
+    tokenEvents.emit();
+  };
+  const signedIn = (session: StoredSession): void => set({ status: 'signed-in', claims: session.claims });
+  const signedOut = (reason: SignedOutReason): void => {
+    tokens.clear();
+    set({ status: 'signed-out', reason });
+  };
+  const usable = (session: StoredSession | undefined): boolean =>
+    !!session && (session.refreshToken !== undefined || Object.values(session.tokens).some((t) => usableUntil(t, resolved.leewayMs) > now()));
 
-  const tokens: TokenManager = new TokenManager(ctx, {
-    async sessionExpired(sessionId) {
-      const current = await ctx.readSession();
-      if (current?.id === sessionId) await store.delete(SESSION_KEY);
-      tokens.clearMemory();
-      auth.dispatch({ type: 'signed-out', reason: 'session_expired' });
-      tokenEvents.emit();
+  const tokens = createTokenManager(
+    ctx,
+    async (id) => {
+      if ((await readSession())?.id === id) await store.delete(SESSION_KEY);
+      signedOut('session_expired');
     },
-    sessionUpdated(session) {
-      auth.dispatch({ type: 'signed-in', claims: session.claims });
-      tokenEvents.emit();
-    },
-  });
+    signedIn,
+  );
 
   async function reload(): Promise<AuthState> {
-    const version = auth.version;
-    const session = await ctx.readSession();
-    tokens.clearMemory();
+    const before = version;
+    const session = await readSession();
+    tokens.clear();
     // A sign-in or sign-out that happened while the store was being read wins over what was read.
-    if (auth.version === version) {
-      if (session && usable(session)) auth.dispatch({ type: 'signed-in', claims: session.claims });
-      else if (session) auth.dispatch({ type: 'signed-out', reason: 'session_expired' });
-      // Signed in a moment ago and now no session: another tab or process signed out.
-      else auth.dispatch({ type: 'signed-out', reason: auth.state.status === 'signed-in' ? 'signed_out' : 'no_session' });
-    }
-    tokenEvents.emit();
-    return auth.state;
+    if (version !== before) tokenEvents.emit();
+    else if (usable(session)) signedIn(session!);
+    // No session a moment after being signed in: another tab or process signed out.
+    else signedOut(session ? 'session_expired' : state.status === 'signed-in' ? 'signed_out' : 'no_session');
+    return state;
   }
-  void reload().catch(() => auth.dispatch({ type: 'signed-out', reason: 'no_session' }));
+  void reload().catch(() => signedOut('no_session'));
 
   const client: OidcClient = {
     buildSignInUrl: (signInOptions) => buildSignInUrl(ctx, signInOptions),
 
     async handleCallback(url) {
       const { session, result } = await handleCallback(ctx, url);
-      tokens.clearMemory();
-      auth.dispatch({ type: 'signed-in', claims: session.claims });
-      tokenEvents.emit();
+      tokens.clear();
+      signedIn(session);
       return result;
     },
 
     getAccessToken(resource, tokenOptions = {}) {
       // The cache hit is the hot path: a resource is parsed once, and a hit is one synchronous lookup (no second
       // async layer).
-      let scopes: readonly string[] | undefined;
+      let key: string;
       try {
-        if (resource !== undefined) checkedResource(resource, 'resource');
-        scopes = checkedScopes(tokenOptions.scopes, 'options.scopes');
+        key = checkedCacheKey(resource, tokenOptions.scopes, true);
       } catch (err) {
         return Promise.reject(err);
       }
-      const forceRefresh = tokenOptions.forceRefresh === true;
-      const hit = forceRefresh ? undefined : tokens.cached(cacheKey(resource, scopes));
-      return hit === undefined ? tokens.getAccessToken(resource, scopes, forceRefresh) : Promise.resolve(hit);
+      const force = tokenOptions.forceRefresh === true;
+      const hit = force ? undefined : tokens.cached(key);
+      return hit === undefined ? tokens.get(key, resource, tokenOptions.scopes, force) : Promise.resolve(hit);
     },
 
     async invalidate(token) {
@@ -216,71 +208,58 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
     },
 
     async fetchUserInfo() {
-      const session = await ctx.readSession();
-      if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in: there is no userinfo to fetch');
-      const as = await ctx.metadata();
-      for (let attempt = 0; ; attempt++) {
+      const session = await readSession();
+      if (!session) throw new AudienceError('ERR_LOGIN_REQUIRED', 'Not signed in');
+      const as = await metadata();
+      for (let retried = false; ; retried = true) {
         const token = await client.getAccessToken();
         try {
-          const response = await oauth.userInfoRequest(as, ctx.client(), token, ctx.http());
-          return await oauth.processUserInfoResponse(as, ctx.client(), session.sub, response);
+          return await oauth.processUserInfoResponse(as, oauthClient(), session.sub, await oauth.userInfoRequest(as, oauthClient(), token, http()));
         } catch (err) {
           // A token the server no longer accepts (revoked, or expired early) is dropped and replaced once.
-          if (attempt === 0 && err instanceof oauth.WWWAuthenticateChallengeError && err.status === 401) {
-            await tokens.invalidate(token);
-            continue;
-          }
-          throw toAudienceError(err, 'fetching userinfo');
+          if (retried || !(err instanceof oauth.WWWAuthenticateChallengeError && err.status === 401)) throw toAudienceError(err, 'fetching userinfo');
+          await tokens.invalidate(token);
         }
       }
     },
 
-    getIdTokenClaims: async () => (await ctx.readSession())?.claims,
+    getIdTokenClaims: async () => (await readSession())?.claims,
 
-    async isAuthenticated() {
-      const session = await ctx.readSession();
-      return session !== undefined && usable(session);
-    },
+    isAuthenticated: async () => usable(await readSession()),
 
     async signOut(signOutOptions = {}) {
-      const redirect = signOutOptions.postLogoutRedirectUri ?? ctx.options.postLogoutRedirectUri;
-      if (redirect !== undefined && !URL.canParse(redirect)) {
-        throw new AudienceError('ERR_INVALID_OPTION', '"options.postLogoutRedirectUri" must be an absolute URL');
-      }
-      let session = await ctx.readSession();
-      if (session) {
-        session = await ctx.withSessionLock(async () => {
-          const current = await ctx.readSession();
+      const redirect = signOutOptions.postLogoutRedirectUri ?? resolved.postLogoutRedirectUri;
+      if (redirect !== undefined && !URL.canParse(redirect)) throw invalid('options.postLogoutRedirectUri', 'must be an absolute URL');
+      const session =
+        (await readSession()) &&
+        (await ctx.withSessionLock(async () => {
+          const current = await readSession();
           await store.delete(SESSION_KEY);
           return current;
-        });
-      }
-      tokens.clearMemory();
-      auth.dispatch({ type: 'signed-out', reason: 'signed_out' });
-      tokenEvents.emit();
-      const as = await ctx.metadata().catch(() => undefined);
+        }));
+      signedOut('signed_out');
+      const as = await metadata().catch(() => undefined);
       if (session?.refreshToken && as?.revocation_endpoint) {
         try {
-          const response = await oauth.revocationRequest(as, ctx.client(), ctx.clientAuth, session.refreshToken, {
-            ...ctx.http(),
-            additionalParameters: { token_type_hint: 'refresh_token' },
-          });
-          await oauth.processRevocationResponse(response);
+          await oauth.processRevocationResponse(
+            await oauth.revocationRequest(as, oauthClient(), ctx.clientAuth, session.refreshToken, { ...http(), additionalParameters: { token_type_hint: 'refresh_token' } }),
+          );
         } catch {
           // Best effort (RFC 7009 §2.2): the local session is gone either way.
         }
       }
       if (!as?.end_session_endpoint) return undefined;
       const url = new URL(as.end_session_endpoint);
-      if (session) url.searchParams.set('id_token_hint', session.idToken);
-      url.searchParams.set('client_id', ctx.options.clientId);
-      if (redirect !== undefined) url.searchParams.set('post_logout_redirect_uri', redirect);
-      url.searchParams.set('state', oauth.generateRandomState());
+      const params = url.searchParams;
+      if (session) params.set('id_token_hint', session.idToken);
+      params.set('client_id', resolved.clientId);
+      if (redirect !== undefined) params.set('post_logout_redirect_uri', redirect);
+      params.set('state', oauth.generateRandomState());
       return url;
     },
 
     subscribe: (listener) => auth.subscribe(listener),
-    getSnapshot: () => auth.state,
+    getSnapshot: () => state,
     onTokensChange: (listener) => tokenEvents.subscribe(listener),
     reload,
   };

@@ -97,7 +97,7 @@ export function resolveOptions(options: OidcClientOptions): ResolvedOptions {
   const redirectUri = absoluteUrl(options.redirectUri, 'options.redirectUri', true).href;
   if (options.postLogoutRedirectUri !== undefined) absoluteUrl(options.postLogoutRedirectUri, 'options.postLogoutRedirectUri', true);
   if (options.clientAuthentication !== undefined && typeof options.clientAuthentication !== 'function') {
-    throw invalid('options.clientAuthentication', 'must be a client authentication function (oauth4webapi ClientAuth)');
+    throw invalid('options.clientAuthentication', 'must be an oauth4webapi ClientAuth function');
   }
   return {
     issuer: issuerContext.issuer,

@@ -45,9 +45,6 @@ export const SESSION_KEY = 'session';
 /** The store key of a pending sign-in, by its `state`. */
 export const transactionKey = (state: string): string => `transaction:${state}`;
 
-/** One-scope cache keys by resource and scope, reused so that a lookup by them hashes no new string. */
-const scopedKeys = new Map<string | undefined, Map<string, string>>();
-
 /**
  * Where a token for `resource` (and `scopes`) is cached. The userinfo token is the empty resource.
  *
@@ -57,22 +54,7 @@ const scopedKeys = new Map<string | undefined, Map<string, string>>();
  * @see RFC 8707 §2
  */
 export function cacheKey(resource: string | undefined, scopes: readonly string[] | undefined): string {
-  if (!scopes?.length) return resource ?? '';
-  if (scopes.length > 1) return `${resource ?? ''} ${[...new Set(scopes)].sort().join(' ')}`;
-  // One scope, the common case of a hot path: the same key string each time, so a Map lookup by it need not hash a
-  // new string (bounded: 1 000 resources × 1 000 scopes at most).
-  const scope = scopes[0]!;
-  let byScope = scopedKeys.get(resource);
-  if (byScope === undefined) {
-    if (scopedKeys.size >= 1000) scopedKeys.clear();
-    scopedKeys.set(resource, (byScope = new Map()));
-  }
-  let key = byScope.get(scope);
-  if (key === undefined) {
-    if (byScope.size >= 1000) byScope.clear();
-    byScope.set(scope, (key = `${resource ?? ''} ${scope}`));
-  }
-  return key;
+  return scopes?.length ? `${resource ?? ''} ${[...new Set(scopes)].sort().join(' ')}` : (resource ?? '');
 }
 
 /** The leeway never takes more than this share of a token's lifetime, so a short-lived token is still cached. */

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { AudienceError, isAudienceError, type AudienceErrorCode } from './errors.js';
+import { AudienceError, isAudienceError, type AudienceErrorCode, type AudienceErrorOptions } from './errors.js';
 
 /** The option a server's error points at (RFC 6749 §4.1.2.1, §5.2; RFC 8707 §2; RFC 9126 §2.3). */
 const OPTION_TO_CHECK: Readonly<Record<string, string>> = {
@@ -9,69 +9,50 @@ const OPTION_TO_CHECK: Readonly<Record<string, string>> = {
   invalid_target: 'resources',
 };
 
-function statusOf(err: oauth.OperationProcessingError): number | undefined {
-  const cause = err.cause as unknown;
-  return cause instanceof Response ? cause.status : undefined;
-}
-
 /**
  * Maps anything a protocol step threw to an {@link AudienceError}, keeping it as `cause`.
  *
  * @param err - what was thrown.
- * @param step - what was being done, for the message ("refreshing the access token for https://api.example.com").
+ * @param step - what was being done, for the message ("refreshing the token for https://api.example.com").
  * @param validation - the code for a response that arrived but failed validation (default `ERR_SERVER_RESPONSE`).
  * @returns the Audience error, its cause a redacted copy of `err`.
  * @see AudienceErrorCode
  */
 export function toAudienceError(err: unknown, step: string, validation: AudienceErrorCode = 'ERR_SERVER_RESPONSE'): AudienceError {
   if (isAudienceError(err)) return err;
+  const { name, code: argCode } = (err ?? {}) as { name?: unknown; code?: unknown };
+  const status =
+    err instanceof oauth.ResponseBodyError || err instanceof oauth.WWWAuthenticateChallengeError
+      ? err.status
+      : err instanceof oauth.OperationProcessingError && err.cause instanceof Response
+        ? err.cause.status
+        : 0;
+  let code = validation;
+  let detail = err instanceof Error ? err.message : String(err);
+  let said: AudienceErrorOptions = {};
   if (err instanceof oauth.ResponseBodyError || err instanceof oauth.AuthorizationResponseError) {
     // The server said what went wrong: keep its `error` and `error_description`.
-    const details = { cause: err, error: err.error, ...(err.error_description ? { errorDescription: err.error_description } : {}) };
-    const said = `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
-    const status = err instanceof oauth.ResponseBodyError ? err.status : 0;
-    const code: AudienceErrorCode =
-      err instanceof oauth.AuthorizationResponseError
-        ? 'ERR_CALLBACK'
-        : status >= 500
-          ? 'ERR_SERVER_RESPONSE'
-          : err.error === 'invalid_grant'
-            ? 'ERR_LOGIN_REQUIRED' // the refresh token (or code) is no longer accepted
-            : err.error === 'invalid_target'
-              ? 'ERR_INVALID_RESOURCE'
-              : 'ERR_OAUTH';
-    const check = /redirect_uri/.test(said) ? 'redirectUri' : OPTION_TO_CHECK[err.error];
-    return new AudienceError(code, `${step} failed: the server answered ${status >= 500 ? `${status} (${said})` : said}${check ? `; check "options.${check}"` : ''}`, details);
+    const { error, error_description: description } = err;
+    code = !status ? 'ERR_CALLBACK' : error === 'invalid_grant' ? 'ERR_LOGIN_REQUIRED' : error === 'invalid_target' ? 'ERR_INVALID_RESOURCE' : 'ERR_OAUTH';
+    detail = description ? `${error}: ${description}` : error;
+    const check = /redirect_uri/.test(detail) ? 'redirectUri' : OPTION_TO_CHECK[error];
+    if (check) detail += `; check "options.${check}"`;
+    said = description ? { error, errorDescription: description } : { error };
+  } else if (err instanceof oauth.WWWAuthenticateChallengeError) {
+    const error = err.cause[0]?.parameters.error;
+    code = 'ERR_OAUTH';
+    detail = error ?? '';
+    if (error) said = { error };
+  } else if (err instanceof oauth.OperationProcessingError) {
+    if ([oauth.PARSE_ERROR, oauth.RESPONSE_IS_NOT_JSON, oauth.RESPONSE_IS_NOT_CONFORM].includes(err.code!)) code = 'ERR_SERVER_RESPONSE';
+  } else if ((err instanceof TypeError && typeof argCode !== 'string') || name === 'AbortError' || name === 'TimeoutError') {
+    // fetch rejects with a TypeError on a network failure, and with a DOMException on abort/timeout; a TypeError
+    // with a code is oauth4webapi's own argument check (ERR_INVALID_ARG_*), a response it could not look at.
+    code = 'ERR_NETWORK';
+    detail = name === 'TimeoutError' ? 'the request timed out' : 'no answer from the server';
   }
-  if (err instanceof oauth.WWWAuthenticateChallengeError) {
-    const challenge = err.cause[0];
-    const error = challenge?.parameters.error;
-    return new AudienceError(err.status >= 500 ? 'ERR_SERVER_RESPONSE' : 'ERR_OAUTH', `${step} failed: the server answered ${err.status}${error ? ` (${error})` : ''}`, {
-      cause: err,
-      ...(error ? { error } : {}),
-    });
-  }
-  if (err instanceof oauth.OperationProcessingError) {
-    const status = statusOf(err);
-    if (status !== undefined && status >= 500) {
-      return new AudienceError('ERR_SERVER_RESPONSE', `${step} failed: the server answered ${status}`, { cause: err });
-    }
-    const code = err.code === oauth.PARSE_ERROR || err.code === oauth.RESPONSE_IS_NOT_JSON || err.code === oauth.RESPONSE_IS_NOT_CONFORM ? 'ERR_SERVER_RESPONSE' : validation;
-    return new AudienceError(code, `${step} failed: ${err.message}`, { cause: err });
-  }
-  if (err instanceof oauth.UnsupportedOperationError) {
-    return new AudienceError(validation, `${step} failed: ${err.message}`, { cause: err });
-  }
-  if (err instanceof TypeError && typeof (err as { code?: unknown }).code === 'string') {
-    // oauth4webapi's own argument checks (ERR_INVALID_ARG_*): a response it could not even look at.
-    return new AudienceError(validation, `${step} failed: ${err.message}`, { cause: err });
-  }
-  // fetch rejects with a TypeError on a network failure, and with a DOMException on abort/timeout.
-  const name = err instanceof Error ? err.name : '';
-  if (err instanceof TypeError || name === 'AbortError' || name === 'TimeoutError') {
-    return new AudienceError('ERR_NETWORK', `${step} failed: ${name === 'TimeoutError' ? 'the request timed out' : 'no answer from the server'}`, { cause: err });
-  }
-  return new AudienceError(validation, `${step} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  if (status >= 500) code = 'ERR_SERVER_RESPONSE';
+  return new AudienceError(code, `${step} failed: ${status ? `the server answered ${status}${detail ? ` (${detail})` : ''}` : detail}`, { cause: err, ...said });
 }
 
 /**

@@ -1,10 +1,9 @@
 import { AudienceError } from './errors.js';
+import { cacheKey } from './session.js';
 
 // The one options validator of every Audience package: checks at the public boundary, messages that quote the path.
 
 /** An `ERR_INVALID_OPTION` naming the option: `"options.issuer" must be an absolute URL`. */
-const SCOPES_RULE = 'must be an array of scope strings without spaces';
-
 export function invalid(path: string, rule: string): AudienceError {
   return new AudienceError('ERR_INVALID_OPTION', `"${path}" ${rule}`);
 }
@@ -18,7 +17,7 @@ export function absoluteUrl(value: unknown, path: string, insecure: boolean): UR
   const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
   if (!url) throw invalid(path, 'must be an absolute URL');
   if (url.protocol !== 'https:' && !(insecure && url.protocol === 'http:')) {
-    throw invalid(path, 'must be an https URL (http is allowed only with dangerouslyAllowInsecureHttp, for local development)');
+    throw invalid(path, 'must be an https URL (http only with dangerouslyAllowInsecureHttp, for local development)');
   }
   return url;
 }
@@ -35,53 +34,44 @@ export function assertResource(value: unknown, path: string): string {
   return value;
 }
 
-/**
- * Wraps a check so that each value that passed is not checked again (up to 1 000 remembered), for hot paths that see
- * the same few values on every call.
- */
-function once<T>(check: (value: unknown, path: string) => T): (value: unknown, path: string) => T {
-  const passed = new Set<unknown>();
-  return (value, path) => {
-    if (passed.has(value)) return value as T;
-    const checked = check(value, path);
-    if (passed.size >= 1000) passed.clear();
-    passed.add(value);
-    return checked;
-  };
-}
+const NO_SCOPES = Symbol();
+/** Cache keys of arguments that passed, by resource, then by their one scope (or none). */
+const checkedKeys = new Map<unknown, Map<unknown, string>>();
 
 /**
- * {@link assertResource}, remembering the resources that passed.
+ * The arguments of `getAccessToken` checked and turned into their cache key, for the hot path of every cache hit: a
+ * resource with no scope or one scope that passed before costs two lookups, no check and no new string (at most
+ * 1 000 resources × 1 000 scopes are remembered).
  *
- * @param value - the resource indicator.
- * @param path - the option path for the message.
- * @returns the resource indicator.
- * @throws {AudienceError} `ERR_INVALID_OPTION`.
- * @see RFC 8707 §2
+ * @param resource - the resource indicator; undefined (the userinfo token) only when `optional`.
+ * @param scopes - the scopes asked for, or undefined.
+ * @param optional - whether the resource may be left out.
+ * @returns the cache key ({@link cacheKey}).
+ * @throws {AudienceError} `ERR_INVALID_OPTION` naming `resource` or `options.scopes`.
+ * @see RFC 8707 §2, RFC 6749 §3.3
  */
-export const checkedResource: (value: unknown, path: string) => string = once(assertResource);
-const checkedScope = once((value, path) => assertScopes([value], path)[0]);
-
-/**
- * {@link assertScopes} for the hot path of every cache hit: each scope string that passed is not checked again.
- *
- * @param value - the scopes asked for, or undefined.
- * @param path - the option path for the message.
- * @returns the scopes.
- * @throws {AudienceError} `ERR_INVALID_OPTION` for anything but an array of scope strings without spaces.
- * @see RFC 6749 §3.3
- */
-export function checkedScopes(value: unknown, path: string): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw invalid(path, SCOPES_RULE);
-  for (const scope of value) checkedScope(scope, path);
-  return value as readonly string[];
+export function checkedCacheKey(resource: unknown, scopes: unknown, optional: boolean): string {
+  const scope = scopes === undefined ? NO_SCOPES : Array.isArray(scopes) && scopes.length === 1 ? (scopes[0] as unknown) : undefined;
+  let byScope = checkedKeys.get(resource);
+  const known = scope === undefined ? undefined : byScope?.get(scope);
+  if (known !== undefined) return known;
+  if (resource !== undefined || !optional) assertResource(resource, 'resource');
+  const key = cacheKey(resource as string | undefined, scopes === undefined ? undefined : assertScopes(scopes, 'options.scopes'));
+  if (scope !== undefined) {
+    if (!byScope) {
+      if (checkedKeys.size >= 1000) checkedKeys.clear();
+      checkedKeys.set(resource, (byScope = new Map()));
+    }
+    if (byScope.size >= 1000) byScope.clear();
+    byScope.set(scope, key);
+  }
+  return key;
 }
 
 /** Checks a list of scopes: non-empty strings without spaces. */
 export function assertScopes(value: unknown, path: string): readonly string[] {
   if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && s.length > 0 && !/\s/.test(s))) {
-    throw invalid(path, SCOPES_RULE);
+    throw invalid(path, 'must be an array of scope strings without spaces');
   }
   return value as readonly string[];
 }

@@ -51,6 +51,20 @@ describe('options are checked at the boundary, naming the option', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
+  it('a bad scope is refused on every call, also after the same resource passed with and without scopes', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>();
+    const api = 'https://api.example.com';
+    const client = createOidcClient({ ...base, fetch, resources: [api] });
+    for (const scopes of [['read'], ['read'], undefined, undefined]) {
+      await expect(client.getAccessToken(api, scopes && { scopes })).rejects.toMatchObject({ code: 'ERR_LOGIN_REQUIRED' });
+    }
+    for (const scopes of [[''], ['read write'], 'read', [1], ['read', ''], [undefined]]) {
+      await expect(client.getAccessToken(api, { scopes } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('"options.scopes"') });
+    }
+    await expect(client.getAccessToken(`${api}#x`, { scopes: ['read'] })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('"resource"') });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
   it('isAudienceError works across copies of the class (registered symbol, not instanceof)', () => {
     const err = new AudienceError('ERR_NETWORK', 'x', { cause: new TypeError('fetch failed') });
     const copy = Object.assign(Object.create(null), { code: 'ERR_NETWORK' });

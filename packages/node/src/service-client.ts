@@ -4,9 +4,7 @@ import {
   createInProcessLock,
   type LockFn,
   type ResourceParameter,
-  checkedResource,
-  checkedScopes,
-  cacheKey,
+  checkedCacheKey,
   clientWithClock,
   placeToken,
   toAudienceError,
@@ -195,14 +193,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   return {
     getAccessToken(resource, tokenOptions = {}) {
       // The hot path: a resource and scopes are checked once, and a process-local hit is one synchronous lookup.
-      let scopes: readonly string[] | undefined;
+      let key: string;
       try {
-        checkedResource(resource, 'resource');
-        scopes = checkedScopes(tokenOptions.scopes, 'options.scopes');
+        key = checkedCacheKey(resource, tokenOptions.scopes, false);
       } catch (err) {
         return Promise.reject(err);
       }
-      const key = cacheKey(resource, scopes);
+      const { scopes } = tokenOptions;
       const hit = local.entry(key);
       const t = now();
       if (hit !== undefined && t < hit.until) return Promise.resolve(serve(hit, t, key, resource, scopes));

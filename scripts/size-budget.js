@@ -12,9 +12,11 @@ const KB = 1024;
 /** The goal of the size issue, and the size above which it fails. */
 const TARGET = 12 * KB;
 const ISSUE_CEILING = 13.5 * KB;
-// What this script fails above today. The SPA entry (17.3 KB) is still above the size issue's 13.5 KB, so until the
-// simpler core that needs lands this stays the previous regression guard; it becomes ISSUE_CEILING then.
-const CEILING = 17.5 * KB;
+// What this script fails above today: a ratchet just above the SPA entry (17.0 KB on 2026-12-02), lowered with every
+// saving. The size issue's 13.5 KB cannot be reached by trimming: with the whole-shape checks of stored values, the
+// option checks, the cause redaction, the heartbeat lock and every message over 25 characters all removed, the entry
+// still measures 15.5 KB (see the "gzip cost by file" table). It becomes ISSUE_CEILING with a smaller core design.
+const CEILING = 17.25 * KB;
 /** What @audience/react may add over the browser entry (react itself is the app's, marked external). */
 const REACT_LIMIT = 1 * KB;
 
@@ -96,16 +98,64 @@ async function measure(contents) {
     target: 'es2022',
     write: false,
     metafile: true,
+    sourcemap: 'external',
+    outfile: 'entry.js',
     external: ['react', 'react-dom'],
     logLevel: 'error',
   });
-  const code = result.outputFiles[0].contents;
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js')).contents;
+  const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map')).text);
   const byPackage = {};
-  for (const [file, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
+  for (const [file, { bytesInOutput }] of Object.entries(Object.entries(result.metafile.outputs).find(([name]) => name.endsWith('.js'))[1].inputs)) {
     const name = file.includes('node_modules/') ? file.split('node_modules/').pop().split('/').slice(0, file.split('node_modules/').pop().startsWith('@') ? 2 : 1).join('/') : file.split('/').slice(0, 2).join('/');
     byPackage[name] = (byPackage[name] ?? 0) + bytesInOutput;
   }
-  return { minified: code.length, gzipped: gzipSync(code, { level: 9 }).length, byPackage };
+  const gzipped = gzipSync(code, { level: 9 }).length;
+  return { minified: code.length, gzipped, byPackage, costs: () => gzipCosts(code, map, gzipped) };
+}
+
+/**
+ * What each of our source files costs in the gzipped bundle: the bundle's gzip size minus that of the bundle with the
+ * file's bytes cut out (found through the source map). Shared strings make the costs add up to less than the whole.
+ */
+function gzipCosts(code, map, gzipped) {
+  const owner = new Int32Array(code.length).fill(-1);
+  const segments = [];
+  let line = 0;
+  let column = 0;
+  let source = 0;
+  const lineStarts = [0];
+  for (let i = 0; i < code.length; i++) if (code[i] === 10) lineStarts.push(i + 1);
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (const group of map.mappings.split(';')) {
+    column = 0;
+    for (const segment of group ? group.split(',') : []) {
+      const values = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = digits.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >> 1) : value >> 1);
+          value = shift = 0;
+        }
+      }
+      column += values[0];
+      if (values.length > 1) source += values[1];
+      segments.push([lineStarts[line] + column, source]);
+    }
+    line++;
+  }
+  segments.forEach(([start, src], i) => owner.fill(src, start, segments[i + 1]?.[0] ?? code.length));
+  const costs = [];
+  for (const [index, file] of map.sources.entries()) {
+    if (file.includes('node_modules') || !file.includes('packages/')) continue;
+    const rest = code.filter((_, i) => owner[i] !== index);
+    costs.push([file.replace(/.*packages\//, ''), code.length - rest.length, gzipped - gzipSync(rest, { level: 9 }).length]);
+  }
+  return costs.sort((a, b) => b[2] - a[2]);
 }
 
 const ours = { spa: await measure(spa), minimal: await measure(minimal), react: await measure(react), floor: await measure(floor) };
@@ -127,6 +177,8 @@ if (markdown) {
   for (const [name, size] of rows) lines.push(`${name.padEnd(92)} ${kb(size.minified).padStart(10)} min  ${kb(size.gzipped).padStart(9)} gz`);
   lines.push('', 'SPA entry by package (minified):');
   for (const [name, bytes] of Object.entries(ours.spa.byPackage).sort((a, b) => b[1] - a[1])) lines.push(`  ${name.padEnd(28)} ${kb(bytes)}`);
+  lines.push('', 'SPA entry, gzip cost by file (the bundle gzipped with and without the file):');
+  for (const [file, minified, cost] of ours.spa.costs()) lines.push(`  ${file.padEnd(36)} ${String(minified).padStart(6)} B min ${String(cost).padStart(5)} B gz`);
 }
 const gz = ours.spa.gzipped;
 lines.push(

@@ -17,7 +17,7 @@ const REMEMBER_UNKNOWN_MS = 300_000;
  *   would wait until the set is a minute old), single-flight, and the token is verified against the new set.
  * - A flood of made-up `kid`s does not become a flood of requests: a `kid` still unknown after a refetch is
  *   remembered for 5 minutes, and refetches are bounded by a token bucket (a burst of 3, then one per 10 s).
- * (Concurrent downloads of the JWKS already share one request: see the issuer context's request options.)
+ * (Concurrent downloads of the JWKS share one request: see `shareConcurrentGets`.)
  */
 export interface JwksRefresh {
   /**

@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { AudienceError, clientWithClock, toAudienceError } from '@audience/core';
 import { DEFAULT_MAX_ENTRIES, createIntrospectionCache } from './introspection-cache.js';
 import { createJwksRefresh } from './jwks-refresh.js';
+import { shareConcurrentGets } from './shared-downloads.js';
 import { issuerContextOf, requireString, type ServerSideOptions } from './service-options.js';
 
 /** Options of {@link createResourceServer}. */
@@ -98,6 +99,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   if (!(Number.isInteger(maxEntries) && maxEntries > 0)) throw new AudienceError('ERR_INVALID_OPTION', '"options.introspectionCacheMaxEntries" must be a positive integer');
   const { now, http, metadata } = context;
   const keys = createJwksRefresh(now);
+  const download = shareConcurrentGets((url, init) => http()[oauth.customFetch](url, init));
   // The request is only a carrier of the Authorization header for oauth4webapi; its URL is not checked for Bearer
   // tokens, and an audience need not be a URL.
   const carrierUrl = URL.canParse(audience) ? audience : 'https://resource-server.invalid/';
@@ -112,6 +114,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
       const claims = await keys.verify(as, (current) =>
         oauth.validateJwtAccessToken(current, new Request(carrierUrl, { headers: { authorization: `Bearer ${token}` } }), audience, {
           ...http(),
+          [oauth.customFetch]: download,
           [oauth.clockSkew]: Math.round((now() - Date.now()) / 1000),
           [oauth.clockTolerance]: toleranceSeconds,
         }),

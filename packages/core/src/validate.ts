@@ -34,14 +34,14 @@ export function assertResource(value: unknown, path: string): string {
   return value;
 }
 
-const NO_SCOPES = Symbol();
-/** Cache keys of arguments that passed, by resource, then by their one scope (or none). */
+/** Resources that passed, and cache keys of resource + one scope that passed, by resource then scope. */
+const checkedResources = new Set<unknown>();
 const checkedKeys = new Map<unknown, Map<unknown, string>>();
 
 /**
  * The arguments of `getAccessToken` checked and turned into their cache key, for the hot path of every cache hit: a
- * resource with no scope or one scope that passed before costs two lookups, no check and no new string (at most
- * 1 000 resources × 1 000 scopes are remembered).
+ * resource with no scope or one scope that passed before costs one or two lookups, no check and no new string (at
+ * most 1 000 resources × 1 000 scopes are remembered).
  *
  * @param resource - the resource indicator; undefined (the userinfo token) only when `optional`.
  * @param scopes - the scopes asked for, or undefined.
@@ -51,12 +51,23 @@ const checkedKeys = new Map<unknown, Map<unknown, string>>();
  * @see RFC 8707 §2, RFC 6749 §3.3
  */
 export function checkedCacheKey(resource: unknown, scopes: unknown, optional: boolean): string {
-  const scope = scopes === undefined ? NO_SCOPES : Array.isArray(scopes) && scopes.length === 1 ? (scopes[0] as unknown) : undefined;
+  // The memo is shared by every client: what one may leave out (core's userinfo token) another must not (a service).
+  if (resource === undefined && !optional) assertResource(resource, 'resource');
+  if (scopes === undefined) {
+    if (resource === undefined) return '';
+    if (!checkedResources.has(resource)) {
+      assertResource(resource, 'resource');
+      if (checkedResources.size >= 1000) checkedResources.clear();
+      checkedResources.add(resource);
+    }
+    return resource as string;
+  }
+  const scope: unknown = Array.isArray(scopes) && scopes.length === 1 ? scopes[0] : undefined;
   let byScope = checkedKeys.get(resource);
   const known = scope === undefined ? undefined : byScope?.get(scope);
   if (known !== undefined) return known;
-  if (resource !== undefined || !optional) assertResource(resource, 'resource');
-  const key = cacheKey(resource as string | undefined, scopes === undefined ? undefined : assertScopes(scopes, 'options.scopes'));
+  if (resource !== undefined) assertResource(resource, 'resource');
+  const key = cacheKey(resource as string | undefined, assertScopes(scopes, 'options.scopes'));
   if (scope !== undefined) {
     if (!byScope) {
       if (checkedKeys.size >= 1000) checkedKeys.clear();

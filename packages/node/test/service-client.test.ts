@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_RESOURCE, BILLING_RESOURCE, CLIENTS, SERVICE_SECRET } from '@audience/dev-server';
+import { createMemoryStore, createOidcClient } from '@audience/node';
 import { decodeJwt, serviceClient, tokenRequests, useDevServer } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -125,6 +126,15 @@ describe('createServiceClient against the real server', () => {
     for (let i = 0; i < 50; i++) tokens.add(await service.getAccessToken(API_RESOURCE));
     expect(tokens.size).toBe(1);
     expect(tokenRequests(env.server)).toHaveLength(1);
+  });
+
+  it('a service refuses a missing resource, also after a user client of the same process asked for its userinfo token', async () => {
+    const user = createOidcClient({ issuer: 'https://id.example.com', clientId: 'spa', redirectUri: 'https://app.example.com/cb', store: createMemoryStore() });
+    for (const scopes of [undefined, ['openid']]) {
+      await expect(user.getAccessToken(undefined, scopes && { scopes })).rejects.toMatchObject({ code: 'ERR_LOGIN_REQUIRED' });
+      await expect(serviceClient(env.server).getAccessToken(undefined as never, scopes && { scopes })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('"resource"') });
+    }
+    expect(tokenRequests(env.server)).toHaveLength(0);
   });
 
   it('a private JWK that cannot be imported is ERR_INVALID_OPTION, naming the option, with no key material in the message', async () => {

@@ -61,7 +61,8 @@ function bearerToken(source: TokenSource): string {
   if (typeof source === 'string') return source;
   const header = source instanceof Request ? source.headers.get('authorization') : source.headers['authorization'];
   const value = Array.isArray(header) ? header[0] : header;
-  const match = typeof value === 'string' ? /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(value.trim()) : null;
+  // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token (the scheme in any case, RFC 9110 §11.1).
+  const match = typeof value === 'string' ? /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(value.trim()) : null;
   if (!match?.[1]) throw new AudienceError('ERR_INVALID_TOKEN', 'No bearer token in the Authorization header');
   return match[1];
 }

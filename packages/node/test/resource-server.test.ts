@@ -47,6 +47,19 @@ describe('verifyAccessToken', () => {
     await expect(api().verifyAccessToken(request)).resolves.toMatchObject({ sub: CLIENTS.service });
   });
 
+  it('reads the bearer token as RFC 6750 §2.1 writes it (any case of "Bearer", one or more spaces) and refuses any other Authorization header', async () => {
+    const token = await serviceClient(server).getAccessToken(API_RESOURCE, RW);
+    const verifier = api();
+    const sources = (authorization: string) => [{ headers: { authorization } }, new Request('https://api.example.com/x', { headers: { authorization } })];
+    for (const good of [`Bearer ${token}`, `bearer ${token}`, `BEARER ${token}`, `Bearer   ${token}`, `  Bearer ${token}  `]) {
+      for (const source of sources(good)) await expect(verifier.verifyAccessToken(source), good.slice(0, 12)).resolves.toMatchObject({ sub: CLIENTS.service });
+    }
+    for (const bad of [`Basic ${token}`, 'Bearer', 'Bearer ', `Bearer ${token} ${token}`, `Bearer ${token}!`, `Bearer\t${token}`, `Bearer,${token}`, `DPoP ${token}`]) {
+      for (const source of sources(bad)) await expect(verifier.verifyAccessToken(source), bad.slice(0, 12)).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN', message: 'No bearer token in the Authorization header' });
+    }
+    await expect(verifier.verifyAccessToken({ headers: {} })).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN', message: 'No bearer token in the Authorization header' });
+  });
+
   it.each<[string, (token: string) => string]>([
     ['alg none', (t) => `${b64({ ...header(t), alg: 'none' })}.${split(t)[1]}.`],
     ['a tampered payload', (t) => `${split(t)[0]}.${b64({ ...payload(t), scope: 'read write admin' })}.${split(t)[2]}`],

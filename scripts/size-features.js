@@ -141,7 +141,7 @@ for (const [group, features] of [
   console.log(`${group}, each cut out alone:`);
   for (const [name, edits] of Object.entries(features)) {
     const size = await measure({ [name]: edits });
-    console.log(`  ${name.padEnd(72)} ${String(base - size).padStart(5)} B gz`);
+    console.log(`  ${name.padEnd(80)} ${String(base - size).padStart(5)} B gz`);
   }
 }
 const withoutHardening = await measure(hardening);

@@ -1,209 +1,24 @@
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
-import { walkSignIn } from '@audience/dev-server';
-import { SESSION_KEY, createInProcessLock, createMemoryStore, type KeyValueStore, type OidcClient, type StoredSession } from '@audience/core';
-import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, makeClient, refreshRequests, signIn, useDevServer } from './support.js';
+import { describe, it, vi } from 'vitest';
+import { createInProcessLock, createMemoryStore } from '@audience/core';
+import { sessionChangesProperty, sharedSessionProperty, type Shared } from './interleavings.js';
+import { useDevServer } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
 const env = useDevServer({ accessTokenTtl: 120, systemClock: true });
-
-const RESOURCES = [undefined, API_RESOURCE, BILLING_RESOURCE] as const;
-const TABS = 3;
-
-/** What a tab does next: get a token (twice at once, as two components of a page would), or something else. */
-type Operation =
-  | { readonly kind: 'get'; readonly resource: 0 | 1 | 2; readonly force: boolean; readonly twice: boolean }
-  | { readonly kind: 'invalidate' | 'reload' | 'expire' | 'sign-out' }
-  | { readonly kind: 'sign-in'; readonly user: 'alice' | 'bob' };
-
-const get = fc.record({ kind: fc.constant('get' as const), resource: fc.constantFrom(0 as const, 1 as const, 2 as const), force: fc.boolean(), twice: fc.boolean() });
-const other = fc.record({ kind: fc.constantFrom('invalidate' as const, 'reload' as const, 'expire' as const) });
-const sessionChange = fc.oneof(fc.record({ kind: fc.constant('sign-in' as const), user: fc.constantFrom('alice' as const, 'bob' as const) }), fc.record({ kind: fc.constant('sign-out' as const) }));
-/** Each tab's operations, one after the other; the tabs run at the same time. */
-const tabOperations = (operation: fc.Arbitrary<Operation>): fc.Arbitrary<Operation[][]> => fc.array(fc.array(operation, { maxLength: 5 }), { minLength: TABS, maxLength: TABS });
-
-/** What happens to each token request in turn (those past the list are answered): sent, or failed before the server saw it. */
-type Fate = 'answered' | 'network down' | 'HTTP 503';
-const tokenRequestFates = fc.array(fc.constantFrom<Fate>('answered', 'network down', 'HTTP 503'), { maxLength: 12 });
-
-/**
- * The shared store, watched: a session record is written either as a new session (a sign-in) or over the same session
- * (a refresh, an invalidation). A session written back over another one, or after a sign-out, is a violation.
- */
-function watchedStore(): { store: KeyValueStore; violations: string[] } {
-  const inner = createMemoryStore();
-  const written = new Set<string>();
-  const violations: string[] = [];
-  let current: string | undefined;
-  return {
-    violations,
-    store: {
-      get: (key) => inner.get(key),
-      set: (key, value, options) => {
-        if (key === SESSION_KEY) {
-          const { id } = value as StoredSession;
-          if (id !== current && written.has(id)) violations.push(`session ${id} written back over ${current ?? 'a sign-out'}`);
-          written.add(id);
-          current = id;
-        }
-        return inner.set(key, value, options);
-      },
-      delete: (key) => {
-        if (key === SESSION_KEY) current = undefined;
-        return inner.delete(key);
-      },
-    },
-  };
-}
-
-/** A store whose every read, write and delete runs when the scheduler says, like an IndexedDB shared by tabs. */
-function scheduledStore(s: fc.Scheduler, inner: KeyValueStore): KeyValueStore {
-  const later = <T>(label: string, run: () => Promise<T>): Promise<T> => s.schedule(Promise.resolve(), label).then(run);
-  return {
-    get: (key) => later(`get ${key}`, () => inner.get(key)),
-    set: (key, value, options) => later(`set ${key}`, () => inner.set(key, value, options)),
-    delete: (key) => later(`delete ${key}`, () => inner.delete(key)),
-  };
-}
-
-/**
- * A fetch to the real server whose every answer reaches its tab when the scheduler says (the request itself is sent at
- * once). Token requests meet their fates in turn until `faults` is turned off: a failed one never reaches the server.
- */
-function scheduledFetch(s: fc.Scheduler, fates: readonly Fate[]): { fetch: typeof fetch; faults: { on: boolean } } {
-  const faults = { on: true };
-  let tokenRequests = 0;
-  return {
-    faults,
-    fetch: (input, init) => {
-      const endpoint = String(input).replace(/.*\//, '');
-      const fate = faults.on && endpoint === 'token' ? (fates[tokenRequests++] ?? 'answered') : 'answered';
-      const sent = fate === 'answered' ? fetch(input, init) : Promise.resolve(undefined);
-      return s.schedule(sent, `${fate}: ${endpoint}`).then((response) => {
-        if (fate === 'network down') throw new TypeError('fetch failed');
-        return response ?? Response.json({ error: 'temporarily_unavailable' }, { status: 503 });
-      });
-    },
-  };
-}
-
-/** Runs every tab's operations (the tabs at the same time); returns the codes of the calls that failed. */
-async function runTabs(s: fc.Scheduler, tabs: readonly OidcClient[], operations: readonly Operation[][]): Promise<unknown[]> {
-  const last: Array<string | undefined> = [];
-  const failed: unknown[] = [];
-  let clockJumps = 0;
-  const getToken = async (index: number, resource: string | undefined, force: boolean): Promise<void> => {
-    const token = await tabs[index]!.getAccessToken(resource, { forceRefresh: force });
-    // A token is handed out only for what was asked: a JWT for that API, or the opaque userinfo token.
-    if (resource) expect(decodeJwt(token)).toMatchObject({ aud: resource });
-    else expect(token.split('.')).toHaveLength(1);
-    last[index] = token;
-  };
-  const perform = async (index: number, op: Operation): Promise<void> => {
-    const tab = tabs[index]!;
-    if (op.kind === 'get') {
-      const resource = RESOURCES[op.resource];
-      await Promise.all(op.twice ? [getToken(index, resource, op.force), getToken(index, resource, false)] : [getToken(index, resource, op.force)]);
-    } else if (op.kind === 'invalidate') {
-      if (last[index]) await tab.invalidate(last[index]); // an API answered 401 to it
-    } else if (op.kind === 'reload') {
-      await tab.reload(); // another tab announced a change
-    } else if (op.kind === 'expire') {
-      clockJumps++;
-      env.clock.advance(130); // every token expires while the other tabs' calls are in flight
-    } else if (op.kind === 'sign-in') {
-      const jumps = clockJumps;
-      await tab.handleCallback(await walkSignIn(await tab.buildSignInUrl({ loginHint: op.user }))).catch((err: unknown) => {
-        // The authorization code lives a minute: a sign-in during which the clock jumped 130 s may fail, and must say so.
-        if (clockJumps === jumps || (err as { code?: unknown }).code !== 'ERR_CALLBACK') throw err;
-      });
-    } else {
-      await tab.signOut();
-    }
-  };
-  const runTab = async (index: number): Promise<void> => {
-    for (const op of operations[index]!) {
-      await perform(index, op).catch((err: unknown) => {
-        if (err instanceof Error && err.name === 'AssertionError') throw err;
-        failed.push((err as { code?: unknown }).code ?? err);
-      });
-    }
-  };
-  await s.waitFor(Promise.all(tabs.map((_, index) => runTab(index))));
-  return failed;
-}
-
-/** No refresh token was presented twice, and the server refused none. */
-function expectNoRefreshTokenReuse(): void {
-  const refreshes = refreshRequests(env.server);
-  const presented = refreshes.map((r) => r.refreshToken);
-  expect(new Set(presented).size).toBe(presented.length);
-  expect(refreshes.filter((r) => r.status !== 200)).toEqual([]);
-}
+/** Tabs of one browser: one store, and a lock within the realm. */
+const tabs: Shared = async () => {
+  const lock = createInProcessLock();
+  return { store: createMemoryStore(), lockOf: () => lock };
+};
 
 describe('any interleaving of tabs, store and server', () => {
   it('three tabs sharing one session, every store operation and server answer delivered in any order, some token requests failing: no refresh token is sent twice, a call fails only with its request, the session is kept', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.scheduler(), tabOperations(fc.oneof({ weight: 2, arbitrary: get }, other)), tokenRequestFates, fc.boolean(), async (s, operations, fates, expiredAtStart) => {
-        const { store, violations } = watchedStore();
-        const lock = createInProcessLock();
-        await signIn(makeClient(env.server, { store, lock }).client);
-        if (expiredAtStart) env.clock.advance(130);
-        env.server.control.clearLog();
-        const http = scheduledFetch(s, fates);
-        const tabs = Array.from({ length: TABS }, () => makeClient(env.server, { store: scheduledStore(s, store), lock, fetch: http.fetch }).client);
-
-        const failed = await runTabs(s, tabs, operations);
-        // A call fails only because its token request failed, with the code that says so.
-        expect(failed.filter((code) => code !== 'ERR_NETWORK' && code !== 'ERR_SERVER_RESPONSE')).toEqual([]);
-        if (!fates.some((fate) => fate !== 'answered')) expect(failed).toEqual([]);
-        http.faults.on = false;
-
-        // The session survived whatever happened: every tab still gets a token, and then userinfo.
-        env.clock.advance(130);
-        await s.waitFor(Promise.all(tabs.map((tab) => tab.getAccessToken(API_RESOURCE))));
-        await expect(s.waitFor(tabs[0]!.fetchUserInfo())).resolves.toMatchObject({ sub: 'alice' });
-        expectNoRefreshTokenReuse();
-        expect(violations).toEqual([]);
-        expect(tabs.map((tab) => tab.getSnapshot().status)).toEqual(Array.from({ length: TABS }, () => 'signed-in'));
-      }),
-      { numRuns: 60 },
-    );
+    await fc.assert(sharedSessionProperty(env, tabs), { numRuns: 60 });
   }, 120_000);
 
   it('three tabs where users sign in and out while the others get tokens, in any order: a session is never written back over a newer one or after a sign-out, no refresh token is sent twice, and every tab ends with the stored user', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.scheduler(), tabOperations(fc.oneof({ weight: 3, arbitrary: get }, other, { weight: 2, arbitrary: sessionChange })), async (s, operations) => {
-        const { store, violations } = watchedStore();
-        const lock = createInProcessLock();
-        await signIn(makeClient(env.server, { store, lock }).client, 'alice');
-        env.server.control.clearLog();
-        const http = scheduledFetch(s, []);
-        const tabs = Array.from({ length: TABS }, () => makeClient(env.server, { store: scheduledStore(s, store), lock, fetch: http.fetch }).client);
-
-        const failed = await runTabs(s, tabs, operations);
-        // A call fails only because the session it started with ended (signed out, or replaced by another user's).
-        expect(failed.filter((code) => code !== 'ERR_LOGIN_REQUIRED')).toEqual([]);
-        expect(violations).toEqual([]);
-        expectNoRefreshTokenReuse();
-
-        // Once every tab has re-read the store (the browser package does on each cross-tab message), all agree with it.
-        await s.waitFor(Promise.all(tabs.map((tab) => tab.reload())));
-        const session = await store.get<StoredSession>(SESSION_KEY);
-        env.clock.advance(130);
-        if (session) {
-          const tokens = await s.waitFor(Promise.all(tabs.map((tab) => tab.getAccessToken(API_RESOURCE))));
-          expect(tokens.map((token) => decodeJwt(token)['sub'])).toEqual(tabs.map(() => session.sub));
-          expect(tabs.map((tab) => tab.getSnapshot().claims?.sub)).toEqual(tabs.map(() => session.sub));
-        } else {
-          const outcomes = await s.waitFor(Promise.allSettled(tabs.map((tab) => tab.getAccessToken(API_RESOURCE))));
-          expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: unknown }).code : o.status))).toEqual(tabs.map(() => 'ERR_LOGIN_REQUIRED'));
-          expect(tabs.map((tab) => tab.getSnapshot().status)).toEqual(tabs.map(() => 'signed-out'));
-        }
-        expectNoRefreshTokenReuse();
-      }),
-      { numRuns: 40 },
-    );
+    await fc.assert(sessionChangesProperty(env, tabs), { numRuns: 40 });
   }, 180_000);
 });

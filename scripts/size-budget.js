@@ -5,9 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { spa } from './size-entries.js';
+import { bundle, kb, spa } from './size-method.js';
 
 const KB = 1024;
 /** The goal of the size issue, and the size above which it fails. */
@@ -77,24 +75,8 @@ export const all = [() => k.init({ pkceMethod: 'S256' }), () => k.login(), () =>
 `,
 };
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const kb = (n) => `${(n / KB).toFixed(2)} KB`;
-
 async function measure(contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    sourcemap: 'external',
-    outfile: 'entry.js',
-    external: ['react', 'react-dom'],
-    logLevel: 'error',
-  });
+  const result = await bundle(contents, { metafile: true, sourcemap: 'external', outfile: 'entry.js', external: ['react', 'react-dom'] });
   const code = result.outputFiles.find((f) => f.path.endsWith('.js')).contents;
   const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map')).text);
   const byPackage = {};

@@ -7,12 +7,8 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import ts from 'typescript';
-import { spa } from './size-entries.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import { bundle, kb, root, spa } from './size-method.js';
 
 /** Each feature: what it is, and the edits that cut it out (a regular expression that must match exactly once). */
 const hardening = {
@@ -111,15 +107,7 @@ async function measure(features) {
         await writeFile(path, source.replace(find, replacement));
       }
     }
-    const result = await build({
-      stdin: { contents: spa, resolveDir: root, loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'error',
+    const result = await bundle(spa, {
       alias: { '@audience/core': join(dir, 'core/src/index.ts'), '@audience/browser': join(dir, 'browser/src/index.ts') },
       nodePaths: [join(root, 'node_modules')],
     });
@@ -129,7 +117,6 @@ async function measure(features) {
   }
 }
 
-const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
 const base = await measure({});
 console.log(`SPA entry from the sources: ${kb(base)} gz (esbuild --bundle --minify --format=esm --platform=browser, gzip -9)\n`);
 for (const [group, features] of [

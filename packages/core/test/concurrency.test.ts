@@ -1,17 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, makeClient, refreshRequests, signIn, useDevServer } from './support.js';
+import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, expectNoRefreshTokenReuse, makeClient, refreshRequests, signIn, useDevServer } from './support.js';
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
 
 const env = useDevServer({ accessTokenTtl: 120, systemClock: true });
-
-/** No refresh token may ever be presented twice, and no refresh may fail. */
-function expectNoRefreshTokenReuse(): void {
-  const refreshes = refreshRequests(env.server);
-  const presented = refreshes.map((r) => r.refreshToken);
-  expect(new Set(presented).size).toBe(presented.length);
-  expect(refreshes.filter((r) => r.status !== 200)).toEqual([]);
-}
 
 describe('one refresh at a time, with rotation and reuse detection on', () => {
   it('50 concurrent calls over no-resource, api and billing on a cold cache make exactly 3 token requests', async () => {
@@ -26,7 +18,7 @@ describe('one refresh at a time, with rotation and reuse detection on', () => {
     const refreshes = refreshRequests(env.server);
     expect(refreshes).toHaveLength(3);
     expect(refreshes.map((r) => r.resource ?? null).sort()).toEqual([API_RESOURCE, BILLING_RESOURCE, null].sort());
-    expectNoRefreshTokenReuse();
+    expectNoRefreshTokenReuse(env.server);
     tokens.forEach((token, i) => {
       const resource = resources[i % 3];
       if (resource) expect(decodeJwt(token)['aud']).toBe(resource);
@@ -52,7 +44,7 @@ describe('one refresh at a time, with rotation and reuse detection on', () => {
       ]);
       const [a1, b1, u1, a2, b2, u2] = await Promise.all(calls);
       expect(refreshRequests(env.server)).toHaveLength(3);
-      expectNoRefreshTokenReuse();
+      expectNoRefreshTokenReuse(env.server);
       // The tab that waited used its sibling's fresh tokens.
       expect([a2, b2, u2]).toEqual([a1, b1, u1]);
       expect(decodeJwt(a1!)['aud']).toBe(API_RESOURCE);

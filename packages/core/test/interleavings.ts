@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { walkSignIn } from '@audience/dev-server';
 import { SESSION_KEY, type KeyValueStore, type LockFn, type OidcClient, type StoredSession } from '@audience/core';
-import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, makeClient, refreshRequests, signIn, type TestEnv } from './support.js';
+import { API_RESOURCE, BILLING_RESOURCE, decodeJwt, expectNoRefreshTokenReuse, makeClient, signIn, type TestEnv } from './support.js';
 
 const RESOURCES = [undefined, API_RESOURCE, BILLING_RESOURCE] as const;
 const TABS = 3;
@@ -132,14 +132,6 @@ async function runTabs(env: TestEnv, s: fc.Scheduler, tabs: readonly OidcClient[
   return failed;
 }
 
-/** No refresh token was presented twice, and the server refused none. */
-function expectNoRefreshTokenReuse(env: TestEnv): void {
-  const refreshes = refreshRequests(env.server);
-  const presented = refreshes.map((r) => r.refreshToken);
-  expect(new Set(presented).size).toBe(presented.length);
-  expect(refreshes.filter((r) => r.status !== 200)).toEqual([]);
-}
-
 /** The store the clients of one run share (empty), and the lock each client uses (one lock, or one per process). */
 export type Shared = () => Promise<{ readonly store: KeyValueStore; readonly lockOf: (client: number) => LockFn }>;
 
@@ -168,7 +160,7 @@ export function sharedSessionProperty(env: TestEnv, shared: Shared) {
     env.clock.advance(130);
     await s.waitFor(Promise.all(tabs.map((tab) => tab.getAccessToken(API_RESOURCE))));
     await expect(s.waitFor(tabs[0]!.fetchUserInfo())).resolves.toMatchObject({ sub: 'alice' });
-    expectNoRefreshTokenReuse(env);
+    expectNoRefreshTokenReuse(env.server);
     expect(violations).toEqual([]);
     expect(tabs.map((tab) => tab.getSnapshot().status)).toEqual(Array.from({ length: TABS }, () => 'signed-in'));
   });
@@ -192,7 +184,7 @@ export function sessionChangesProperty(env: TestEnv, shared: Shared) {
     // A call fails only because the session it started with ended (signed out, or replaced by another user's).
     expect(failed.filter((code) => code !== 'ERR_LOGIN_REQUIRED')).toEqual([]);
     expect(violations).toEqual([]);
-    expectNoRefreshTokenReuse(env);
+    expectNoRefreshTokenReuse(env.server);
 
     // Once every tab has re-read the store (the browser package does on each cross-tab message), all agree with it.
     await s.waitFor(Promise.all(tabs.map((tab) => tab.reload())));
@@ -207,6 +199,6 @@ export function sessionChangesProperty(env: TestEnv, shared: Shared) {
       expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: unknown }).code : o.status))).toEqual(tabs.map(() => 'ERR_LOGIN_REQUIRED'));
       expect(tabs.map((tab) => tab.getSnapshot().status)).toEqual(tabs.map(() => 'signed-out'));
     }
-    expectNoRefreshTokenReuse(env);
+    expectNoRefreshTokenReuse(env.server);
   });
 }

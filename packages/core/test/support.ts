@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import {
   API_RESOURCE,
   BILLING_RESOURCE,
@@ -83,6 +83,14 @@ export function decodeJwt(token: string): Record<string, unknown> {
 /** The refresh-token grants the server saw, in order. */
 export function refreshRequests(server: DevServer) {
   return server.control.requests('token').filter((r) => r.grantType === 'refresh_token');
+}
+
+/** No refresh token was presented twice, and the server refused no refresh. */
+export function expectNoRefreshTokenReuse(server: DevServer): void {
+  const refreshes = refreshRequests(server);
+  const presented = refreshes.map((r) => r.refreshToken);
+  expect(new Set(presented).size).toBe(presented.length);
+  expect(refreshes.filter((r) => r.status !== 200)).toEqual([]);
 }
 
 export interface TestEnv {
